@@ -1,0 +1,33 @@
+"""Options and the per-run context, passed explicitly instead of global state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corroborate.nlp import NlpResources
+
+__all__ = ["Limits", "Context", "DEFAULT_DB"]
+
+DEFAULT_DB = Path("corroborate.db")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Size and time budgets that keep hostile or broken input from hurting a run."""
+
+    max_input_bytes: int = 20 * 1024 * 1024
+    max_decompressed_bytes: int = 50 * 1024 * 1024
+    max_items_per_input: int = 100_000
+    http_timeout_s: float = 20.0
+    http_max_redirects: int = 5
+    reader_time_budget_s: float = 30.0
+    allow_private_urls: bool = False
+
+
+@dataclass
+class Context:
+    """What one run of the pipeline shares: limits and lazily loaded NLP resources."""
+
+    limits: Limits = field(default_factory=Limits)
+    nlp: NlpResources = field(default_factory=NlpResources)
