@@ -1,0 +1,256 @@
+"""Ingestion as a pipeline of typed steps: read → clean → identify → archive.
+
+Each :class:`ArticleStep` declares the fields it needs and the fields it adds,
+and :func:`check_steps` verifies an ordering before anything runs. Pure steps
+(cleaning, language) never touch the archive; the archive-dependent steps
+(template lines, storing, story assignment hooks) run inside one transaction per
+article so nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from corroborate.archive import Archive
+from corroborate.cleaning import clean_article
+from corroborate.config import Context
+from corroborate.errors import InputError, UsageError
+from corroborate.model import Article, Removal
+from corroborate.readers import ReaderRegistry, default_registry
+from corroborate.readers.base import RawInput
+from corroborate.sources import expand_sources
+
+__all__ = [
+    "ArticleStep",
+    "IngestOptions",
+    "IngestOutcome",
+    "IngestReport",
+    "STEPS",
+    "check_steps",
+    "detect_language",
+    "ingest",
+    "ingest_raw",
+    "prepare",
+]
+
+OutcomeStatus = Literal["ingested", "duplicate", "new-version", "link", "error"]
+READER_ADDS = frozenset({"paragraphs", "input", "format"})
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleStep:
+    """A pure step on one article, with what it needs and what it adds."""
+
+    name: str
+    needs: frozenset[str]
+    adds: frozenset[str]
+    run: Callable[[Article, Context], Article]
+
+
+def detect_language(article: Article, ctx: Context) -> Article:
+    """Set ``language`` (ISO 639-1) from the text when the input did not say."""
+    if article.language:
+        return article
+    import py3langid
+
+    sample = (article.title + "\n" + "\n".join(article.paragraphs[:8]))[:4000]
+    code, _score = py3langid.classify(sample)
+    return replace(article, language=str(code))
+
+
+STEPS: tuple[ArticleStep, ...] = (
+    ArticleStep(
+        "clean",
+        needs=frozenset({"paragraphs"}),
+        adds=frozenset({"title", "dek", "source", "wire", "removed"}),
+        run=lambda article, ctx: clean_article(article),
+    ),
+    ArticleStep(
+        "language",
+        needs=frozenset({"paragraphs", "title"}),
+        adds=frozenset({"language"}),
+        run=detect_language,
+    ),
+)
+
+
+def check_steps(steps: Iterable[ArticleStep], available: frozenset[str] = READER_ADDS) -> None:
+    """Raise :class:`UsageError` when a step needs a field no earlier step adds."""
+    have = set(available)
+    for step in steps:
+        missing = step.needs - have
+        if missing:
+            raise UsageError(f"step {step.name!r} needs {sorted(missing)} which no earlier step adds")
+        have |= step.adds
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """How to ingest: reader choice, template-line learning, links, steps."""
+
+    reader: str | None = None
+    template_min_articles: int = 3
+    steps: tuple[ArticleStep, ...] = STEPS
+
+
+@dataclass(slots=True)
+class IngestOutcome:
+    """What happened to one input or one item of a multi-item input."""
+
+    input: str
+    status: OutcomeStatus
+    article_id: str | None = None
+    title: str | None = None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "input": self.input,
+            "status": self.status,
+            "article_id": self.article_id,
+            "title": self.title,
+            "reason": self.reason,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """All outcomes of one ingest run; exit code 1 when any input failed."""
+
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        return counts
+
+    @property
+    def errors(self) -> list[IngestOutcome]:
+        return [o for o in self.outcomes if o.status == "error"]
+
+    @property
+    def article_ids(self) -> list[str]:
+        ids = [o.article_id for o in self.outcomes if o.article_id and o.status != "link"]
+        return list(dict.fromkeys(ids))
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"counts": self.counts(), "outcomes": [o.to_dict() for o in self.outcomes]}
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Articles read and cleaned from one raw input, before the archive."""
+
+    articles: list[Article] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(raw: RawInput, ctx: Context, registry: ReaderRegistry, options: IngestOptions) -> Prepared:
+    """Read and clean one input (no archive involved); errors are returned, not raised."""
+    check_steps(options.steps)
+    try:
+        reader = registry.get(options.reader) if options.reader else registry.choose(raw)
+        output = reader.read(raw, ctx)
+    except InputError as exc:
+        return Prepared(errors=[exc])
+    prepared = Prepared(errors=list(output.errors), links=list(output.links), warnings=list(output.warnings))
+    for article in output.articles:
+        for step in options.steps:
+            article = step.run(article, ctx)
+        if not article.paragraphs:
+            prepared.errors.append(InputError(article.input, "nothing left after cleaning (only cruft)"))
+            continue
+        if not article.title:
+            prepared.errors.append(InputError(article.input, "no headline found"))
+            continue
+        article.warnings = list(dict.fromkeys(article.warnings + output.warnings))
+        prepared.articles.append(article)
+    return prepared
+
+
+def _remove_template_lines(article: Article, archive: Archive, min_articles: int) -> Article:
+    """Drop lines this outlet repeats in many articles (footers, promos), recording each."""
+    if not article.source or min_articles <= 0:
+        return article
+    frequent = archive.template_lines(article.source, article.paragraphs, min_articles)
+    if not frequent or len(frequent) >= len(article.paragraphs):
+        return article
+    reason = f"template line repeated in {min_articles}+ articles from {article.source}"
+    removed = [Removal(p, "template-line", reason, i) for i, p in enumerate(article.paragraphs) if i in frequent]
+    kept = [p for i, p in enumerate(article.paragraphs) if i not in frequent]
+    return replace(article, paragraphs=kept, removed=article.removed + removed)
+
+
+def store(article: Article, archive: Archive, options: IngestOptions) -> IngestOutcome:
+    """Store one cleaned article atomically, with template-line learning."""
+    dedupe_key = article.content_hash
+    raw_lines = list(article.paragraphs)
+    with archive.transaction():
+        article = _remove_template_lines(article, archive, options.template_min_articles)
+        result = archive.add(article, dedupe_key=dedupe_key)
+        if result.status != "duplicate" and article.source:
+            archive.count_lines(article.source, raw_lines)
+    return IngestOutcome(
+        input=article.input,
+        status=result.status,
+        article_id=result.article_id,
+        title=article.title,
+        warnings=list(article.warnings),
+    )
+
+
+def ingest_raw(
+    raw: RawInput,
+    archive: Archive,
+    ctx: Context,
+    registry: ReaderRegistry | None = None,
+    options: IngestOptions | None = None,
+) -> list[IngestOutcome]:
+    """Ingest one raw input (used by the web reader's upload and paste)."""
+    options = options or IngestOptions()
+    prepared = prepare(raw, ctx, registry or default_registry(), options)
+    outcomes = [IngestOutcome(e.source, "error", reason=e.reason) for e in prepared.errors]
+    for article in prepared.articles:
+        outcomes.append(store(article, archive, options))
+    for link in prepared.links:
+        archive.add_pending_link(link, raw.name)
+        outcomes.append(IngestOutcome(raw.name, "link", reason=f"link to fetch: {link}"))
+    return outcomes
+
+
+def ingest(
+    sources: list[str],
+    archive: Archive,
+    ctx: Context,
+    options: IngestOptions | None = None,
+    on_outcome: Callable[[IngestOutcome], None] | None = None,
+) -> IngestReport:
+    """Ingest every file, directory, URL or ``-`` in ``sources`` into ``archive``.
+
+    One bad input never stops the others: each gets an outcome with a reason.
+    """
+    options = options or IngestOptions()
+    registry = default_registry()
+    report = IngestReport()
+    for item in expand_sources(sources, ctx.limits):
+        if item.raw is None:
+            assert item.error is not None
+            new = [IngestOutcome(item.name, "error", reason=item.error.reason)]
+        else:
+            new = ingest_raw(item.raw, archive, ctx, registry, options)
+        for outcome in new:
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    return report

@@ -1,0 +1,108 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from corroborate.archive import Archive
+from corroborate.errors import CorroborateError, NotFoundError
+from corroborate.model import Article
+
+
+def _article(text: str = "The bridge opened on Friday.", **kw: object) -> Article:
+    return Article(title="Bridge opens", paragraphs=[text, "Traffic was light."], **kw)  # type: ignore[arg-type]
+
+
+def test_schema_is_migrated_and_recorded(archive: Archive) -> None:
+    assert archive.schema_version >= 1
+    names = {r[0] for r in archive.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"articles", "article_versions", "articles_fts", "schema_migrations"} <= names
+    assert archive.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert archive.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_add_is_idempotent_on_content(archive: Archive) -> None:
+    first = archive.add(_article())
+    again = archive.add(_article())
+    assert first.status == "ingested" and again.status == "duplicate"
+    assert again.article_id == first.article_id == _article().content_hash
+    assert archive.count() == 1
+
+
+def test_changed_version_of_same_url_is_linked(archive: Archive) -> None:
+    first = archive.add(_article(url="https://example.invalid/a"))
+    second = archive.add(_article("The bridge opened on Saturday.", url="https://example.invalid/a"))
+    assert second.status == "new-version" and second.article_id == first.article_id
+    assert second.version == 2
+    versions = archive.versions(first.article_id)
+    assert [v.paragraphs[0] for v in versions] == ["The bridge opened on Friday.", "The bridge opened on Saturday."]
+    assert archive.get(first.article_id).paragraphs[0] == "The bridge opened on Saturday."
+    assert archive.count() == 1
+    # the old content is still recognised as already seen
+    assert archive.add(_article(url="https://example.invalid/a")).status == "duplicate"
+
+
+def test_caller_id_is_kept_and_versions_follow_it(archive: Archive) -> None:
+    assert archive.add(_article(id="wire-1")).article_id == "wire-1"
+    result = archive.add(_article("Changed text.", id="wire-1"))
+    assert (result.status, result.article_id, result.version) == ("new-version", "wire-1", 2)
+
+
+def test_get_by_prefix_and_missing(archive: Archive) -> None:
+    article_id = archive.add(_article()).article_id
+    assert archive.get(article_id[:6]).id == article_id
+    with pytest.raises(NotFoundError):
+        archive.get("doesnotexist")
+
+
+def test_search_is_safe_for_any_query(archive: Archive) -> None:
+    archive.add(_article())
+    assert [h.article.title for h in archive.search("bridge")] == ["Bridge opens"]
+    assert "[bridge]" in archive.search("bridge")[0].snippet.lower()
+    for hostile in ['"', "AND OR NOT", "bridge*", "(", "title:x", "NEAR(a b)"]:
+        archive.search(hostile)  # never an FTS5 syntax error
+    assert archive.search("   ") == []
+
+
+def test_interrupted_write_leaves_archive_as_before(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive.add(_article())
+    before = archive.conn.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0]
+
+    real_to_dict = Article.to_dict
+    calls = []
+
+    def explode(self: Article) -> dict[str, object]:
+        calls.append(1)
+        if len(calls) == 2:  # after the articles row is written, before its version row
+            raise RuntimeError("simulated crash half-way through a write")
+        return real_to_dict(self)
+
+    monkeypatch.setattr(Article, "to_dict", explode)
+    with pytest.raises(RuntimeError):
+        archive.add(_article("A different body."))
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert archive.count() == 1
+    assert archive.conn.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0] == before
+    assert archive.search("different") == []
+    assert archive.integrity_check() == "ok"
+
+
+def test_not_an_archive_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(CorroborateError, match="not a usable corroborate archive"):
+        Archive(bad)
+
+
+def test_readonly_missing_archive(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError):
+        Archive(tmp_path / "missing.db", readonly=True)
+
+
+def test_reopen_keeps_data(tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        archive.add(_article())
+    with Archive(tmp_path / "a.db", readonly=True) as archive:
+        assert archive.count() == 1
+    con = sqlite3.connect(tmp_path / "a.db")
+    assert con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] >= 1
