@@ -30,11 +30,16 @@ def test_add_is_idempotent_on_content(archive: Archive) -> None:
 
 def test_changed_version_of_same_url_is_linked(archive: Archive) -> None:
     first = archive.add(_article(url="https://example.invalid/a"))
-    second = archive.add(_article("The bridge opened on Saturday.", url="https://example.invalid/a"))
+    second = archive.add(
+        _article("The bridge opened on Saturday.", url="https://example.invalid/a")
+    )
     assert second.status == "new-version" and second.article_id == first.article_id
     assert second.version == 2
     versions = archive.versions(first.article_id)
-    assert [v.paragraphs[0] for v in versions] == ["The bridge opened on Friday.", "The bridge opened on Saturday."]
+    assert [v.paragraphs[0] for v in versions] == [
+        "The bridge opened on Friday.",
+        "The bridge opened on Saturday.",
+    ]
     assert archive.get(first.article_id).paragraphs[0] == "The bridge opened on Saturday."
     assert archive.count() == 1
     # the old content is still recognised as already seen
@@ -63,7 +68,9 @@ def test_search_is_safe_for_any_query(archive: Archive) -> None:
     assert archive.search("   ") == []
 
 
-def test_interrupted_write_leaves_archive_as_before(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_write_leaves_archive_as_before(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
     archive.add(_article())
     before = archive.conn.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0]
 

@@ -46,7 +46,10 @@ def test_trailing_outlet_line_gives_title_and_outlet() -> None:
 
 def test_body_sentence_with_dash_is_not_an_outlet_line() -> None:
     assert split_outlet_line("Prices rose - and then fell again.") is None
-    assert split_outlet_line("The pact covers trade - Security And Defence Matters Too Now Here") is None
+    assert (
+        split_outlet_line("The pact covers trade - Security And Defence Matters Too Now Here")
+        is None
+    )
     assert split_outlet_line("Leaders agree to meet soon - The Globe and Mail") == (
         "Leaders agree to meet soon",
         "The Globe and Mail",

@@ -1,9 +1,9 @@
+import pytest
+
 from corroborate.config import Context
 from corroborate.errors import InputError
 from corroborate.readers.base import RawInput
 from corroborate.readers.markdown import READER, markdown_to_paragraphs
-
-import pytest
 
 POST = b"""---
 layout: post
@@ -32,7 +32,10 @@ def test_front_matter_fields() -> None:
     [article] = READER.read(raw, Context()).articles
     assert article.title == "Update: Council approves new tram line"
     assert article.authors == ["J. Doe", "K. Roe"]
-    assert article.published_at is not None and article.published_at.isoformat() == "2026-02-03T08:15:00"
+    assert (
+        article.published_at is not None
+        and article.published_at.isoformat() == "2026-02-03T08:15:00"
+    )
     assert article.dek == "The vote was 9 to 4."
     assert article.tags == ["News", "Local", "transport"]
     assert article.image == "assets/tram.jpg"
@@ -69,4 +72,6 @@ def test_no_body_is_an_error() -> None:
 
 
 def test_markdown_to_paragraphs_strips_liquid_and_rules() -> None:
-    assert markdown_to_paragraphs("{% include ad.html %}\n\n---\n\n**Bold** words") == ["Bold words"]
+    assert markdown_to_paragraphs("{% include ad.html %}\n\n---\n\n**Bold** words") == [
+        "Bold words"
+    ]

@@ -26,14 +26,18 @@ def test_headline_and_dek_from_header_block() -> None:
 
 
 def test_headline_without_dek_when_second_line_is_body() -> None:
-    article = _text("Harbour bridge reopens\n\nThe bridge reopened on Friday after repairs.\n\nMore.")
+    article = _text(
+        "Harbour bridge reopens\n\nThe bridge reopened on Friday after repairs.\n\nMore."
+    )
     assert article.title == "Harbour bridge reopens"
     assert article.dek is None
     assert article.paragraphs[0].startswith("The bridge reopened")
 
 
 def test_invalid_utf8_text_is_decoded_with_warning() -> None:
-    data = "Caf\u00e9 owners protest\n\nThe caf\u00e9 owners of the old town protested on Friday.".encode("cp1252")
+    data = "Caf\u00e9 owners protest\n\nThe caf\u00e9 owners of the old town protested on Friday.".encode(
+        "cp1252"
+    )
     [article] = TEXT_READER.read(RawInput("c.txt", data), Context()).articles
     assert any("invalid UTF-8" in w for w in article.warnings)
     assert "caf" in article.paragraphs[-1].lower()
@@ -48,8 +52,21 @@ def test_empty_and_binary_text_are_errors() -> None:
 
 def test_json_lines_ids_fields_and_bad_line() -> None:
     lines = [
-        {"id": "x-1", "title": "One", "text": "Para one.\n\nPara two.", "source": "Wire", "published_at": "2026-01-01T10:00:00Z", "author": "A"},
-        {"title": "Two", "maintext": "News-please body.", "source_domain": "example.org", "date_publish": "2026-01-02 09:00:00", "authors": ["B", "C"]},
+        {
+            "id": "x-1",
+            "title": "One",
+            "text": "Para one.\n\nPara two.",
+            "source": "Wire",
+            "published_at": "2026-01-01T10:00:00Z",
+            "author": "A",
+        },
+        {
+            "title": "Two",
+            "maintext": "News-please body.",
+            "source_domain": "example.org",
+            "date_publish": "2026-01-02 09:00:00",
+            "authors": ["B", "C"],
+        },
     ]
     data = "\n".join(json.dumps(x) for x in lines) + "\n{not json\n"
     output = JSON_READER.read(RawInput("feed.jsonl", data.encode()), Context())

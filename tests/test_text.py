@@ -40,7 +40,11 @@ def test_normalize_for_matching() -> None:
 
 def test_split_paragraphs_blank_lines_and_single_lines() -> None:
     assert split_paragraphs("a\n\nb\n\n\nc") == ["a", "b", "c"]
-    assert split_paragraphs("line one\nline two\r\nline three") == ["line one", "line two", "line three"]
+    assert split_paragraphs("line one\nline two\r\nline three") == [
+        "line one",
+        "line two",
+        "line three",
+    ]
 
 
 def test_sentences_handle_abbreviations_quotes_and_decimals() -> None:

@@ -18,7 +18,7 @@ from corroborate.model import Article, Removal
 from corroborate.readers.plaintext import HEADER_BLOCK_META
 from corroborate.text import fix_text, normalize_for_matching, words
 
-__all__ = ["CleaningRule", "RULES", "clean_article", "split_outlet_line", "clean_headline"]
+__all__ = ["RULES", "CleaningRule", "clean_article", "clean_headline", "split_outlet_line"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,10 @@ _WIRE = re.compile(
     r"(?:additional )?reporting by|with files from)\s+(?:the\s+)?(?P<who>[^.]{2,80}?)\.?$",
     re.IGNORECASE,
 )
-_WIRE_SUFFIX = re.compile(r"^[-\u2014\u2013]\s*(?:the\s+)?(?P<who>associated press|reuters|afp|ap|canadian press)\.?$", re.I)
+_WIRE_SUFFIX = re.compile(
+    r"^[-\u2014\u2013]\s*(?:the\s+)?(?P<who>associated press|reuters|afp|ap|canadian press)\.?$",
+    re.I,
+)
 _OUTLET_SEPARATORS = (" - ", " \u2013 ", " \u2014 ", " | ")
 _TITLE_PREFIX = re.compile(
     r"^(?:update[sd]?|breaking(?: news)?|live|watch|exclusive|opinion|analysis|video)\s*[:\-\u2013|]\s*",
@@ -97,7 +100,7 @@ def split_outlet_line(line: str) -> tuple[str, str] | None:
     must not end like a sentence, so ordinary body text with a dash is not taken.
     """
     text = line.strip()
-    if not text or text[-1] in ".!?:;,\u201d\"" or len(text) > 250:
+    if not text or text[-1] in '.!?:;,\u201d"' or len(text) > 250:
         return None
     for sep in _OUTLET_SEPARATORS:
         if sep not in text:
@@ -106,7 +109,9 @@ def split_outlet_line(line: str) -> tuple[str, str] | None:
         outlet_words = outlet.split()
         if not 1 <= len(outlet_words) <= 6 or len(words(head)) < 3:
             continue
-        if not all(w[0].isupper() or w.lower() in {"the", "of", "and", "de", "la"} for w in outlet_words):
+        if not all(
+            w[0].isupper() or w.lower() in {"the", "of", "and", "de", "la"} for w in outlet_words
+        ):
             continue
         if not outlet_words[0][0].isupper():
             continue
@@ -133,8 +138,12 @@ def clean_article(article: Article) -> Article:
     wire = list(article.wire)
     for index, paragraph in enumerate(article.paragraphs):
         text = fix_text(paragraph).strip()
-        if text != paragraph.strip() and normalize_for_matching(text) != normalize_for_matching(paragraph):
-            removed.append(Removal(paragraph, "text-repair", "mojibake or control characters repaired", index))
+        if text != paragraph.strip() and normalize_for_matching(text) != normalize_for_matching(
+            paragraph
+        ):
+            removed.append(
+                Removal(paragraph, "text-repair", "mojibake or control characters repaired", index)
+            )
         rule = next((r for r in RULES if r.matches(text)), None)
         if rule is not None:
             removed.append(Removal(paragraph, rule.name, rule.reason, index))
@@ -162,7 +171,12 @@ def clean_article(article: Article) -> Article:
         if similar:
             del kept[position]
             removed.append(
-                Removal(text, "outlet-line", f"trailing headline line naming the outlet ({outlet})", index)
+                Removal(
+                    text,
+                    "outlet-line",
+                    f"trailing headline line naming the outlet ({outlet})",
+                    index,
+                )
             )
             if not title:
                 title = _tidy(head)
@@ -174,8 +188,10 @@ def clean_article(article: Article) -> Article:
     if not title and article.format == "text" and kept:
         header_lines = int(article.meta.get(HEADER_BLOCK_META, "1"))
         # Removed cruft inside the header block no longer counts as a header line.
-        header_lines -= sum(1 for r in removed if 0 <= r.paragraph < header_lines and r.rule != "text-repair")
-        first_index, first = kept[0]
+        header_lines -= sum(
+            1 for r in removed if 0 <= r.paragraph < header_lines and r.rule != "text-repair"
+        )
+        _first_index, first = kept[0]
         if not _is_sentence_like(first) or header_lines >= 2:
             title = _tidy(first)
             kept.pop(0)
@@ -187,7 +203,9 @@ def clean_article(article: Article) -> Article:
     # Pages often repeat the headline as the first line of the body.
     if title and len(kept) > 1 and _same_text(kept[0][1], title):
         index, text = kept.pop(0)
-        removed.append(Removal(text, "headline-repeat", "headline repeated at the top of the body", index))
+        removed.append(
+            Removal(text, "headline-repeat", "headline repeated at the top of the body", index)
+        )
 
     meta = {k: v for k, v in article.meta.items() if k != HEADER_BLOCK_META}
     return replace(
@@ -203,7 +221,9 @@ def clean_article(article: Article) -> Article:
 
 
 def _same_text(a: str, b: str) -> bool:
-    return normalize_for_matching(a).casefold().rstrip(".") == normalize_for_matching(b).casefold().rstrip(".")
+    return normalize_for_matching(a).casefold().rstrip(".") == normalize_for_matching(
+        b
+    ).casefold().rstrip(".")
 
 
 def _tidy(text: str) -> str:

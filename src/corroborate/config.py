@@ -7,7 +7,7 @@ from pathlib import Path
 
 from corroborate.nlp import NlpResources
 
-__all__ = ["Limits", "Context", "DEFAULT_DB"]
+__all__ = ["DEFAULT_DB", "Context", "Limits"]
 
 DEFAULT_DB = Path("corroborate.db")
 

@@ -15,11 +15,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from corroborate import __version__
+from corroborate._version import __version__
 from corroborate.config import Limits
 from corroborate.errors import InputError
 
-__all__ = ["FetchedPage", "fetch_url", "check_url_allowed", "is_public_address"]
+__all__ = ["FetchedPage", "check_url_allowed", "fetch_url", "is_public_address"]
 
 USER_AGENT = f"corroborate/{__version__} (+offline news analysis; respects robots by user choice)"
 
@@ -51,7 +51,9 @@ def check_url_allowed(url: str, limits: Limits) -> None:
     """Raise :class:`InputError` unless ``url`` is http(s) to a public address."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise InputError(url, f"only http and https URLs can be fetched, not {parts.scheme or 'none'!r}")
+        raise InputError(
+            url, f"only http and https URLs can be fetched, not {parts.scheme or 'none'!r}"
+        )
     host = parts.hostname
     if not host:
         raise InputError(url, "URL has no host")
@@ -77,7 +79,10 @@ def fetch_url(url: str, limits: Limits, client: httpx.Client | None = None) -> F
     http = client or httpx.Client(
         timeout=httpx.Timeout(limits.http_timeout_s),
         follow_redirects=False,
-        headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        },
     )
     try:
         current = url
@@ -92,7 +97,9 @@ def fetch_url(url: str, limits: Limits, client: httpx.Client | None = None) -> F
                         current = urljoin(current, location)
                         continue
                     if response.status_code >= 400:
-                        raise InputError(url, f"HTTP {response.status_code} {response.reason_phrase}")
+                        raise InputError(
+                            url, f"HTTP {response.status_code} {response.reason_phrase}"
+                        )
                     data = _read_limited(response, limits.max_input_bytes, url)
                     content_type = response.headers.get("content-type", "")
                     media_type = content_type.split(";")[0].strip().lower() or None
@@ -119,4 +126,3 @@ def _read_limited(response: httpx.Response, limit: int, url: str) -> bytes:
             raise InputError(url, f"response is over the {limit:,}-byte limit")
         chunks.append(chunk)
     return b"".join(chunks)
-

@@ -18,8 +18,8 @@ __all__ = [
     "Article",
     "Removal",
     "content_hash",
-    "parse_datetime",
     "format_datetime",
+    "parse_datetime",
 ]
 
 

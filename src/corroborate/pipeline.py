@@ -23,11 +23,11 @@ from corroborate.readers.base import RawInput
 from corroborate.sources import expand_sources
 
 __all__ = [
+    "STEPS",
     "ArticleStep",
     "IngestOptions",
     "IngestOutcome",
     "IngestReport",
-    "STEPS",
     "check_steps",
     "detect_language",
     "ingest",
@@ -82,7 +82,9 @@ def check_steps(steps: Iterable[ArticleStep], available: frozenset[str] = READER
     for step in steps:
         missing = step.needs - have
         if missing:
-            raise UsageError(f"step {step.name!r} needs {sorted(missing)} which no earlier step adds")
+            raise UsageError(
+                f"step {step.name!r} needs {sorted(missing)} which no earlier step adds"
+            )
         have |= step.adds
 
 
@@ -156,7 +158,9 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
 
 
-def prepare(raw: RawInput, ctx: Context, registry: ReaderRegistry, options: IngestOptions) -> Prepared:
+def prepare(
+    raw: RawInput, ctx: Context, registry: ReaderRegistry, options: IngestOptions
+) -> Prepared:
     """Read and clean one input (no archive involved); errors are returned, not raised."""
     check_steps(options.steps)
     try:
@@ -164,12 +168,22 @@ def prepare(raw: RawInput, ctx: Context, registry: ReaderRegistry, options: Inge
         output = reader.read(raw, ctx)
     except InputError as exc:
         return Prepared(errors=[exc])
-    prepared = Prepared(errors=list(output.errors), links=list(output.links), warnings=list(output.warnings))
+    prepared = Prepared(
+        errors=list(output.errors), links=list(output.links), warnings=list(output.warnings)
+    )
+    if not (output.articles or output.links or output.errors):
+        detail = "; ".join(output.warnings)
+        reason = f"no articles found by the {reader.name} reader" + (
+            f" ({detail})" if detail else ""
+        )
+        return Prepared(errors=[InputError(raw.name, reason)])
     for article in output.articles:
         for step in options.steps:
             article = step.run(article, ctx)
         if not article.paragraphs:
-            prepared.errors.append(InputError(article.input, "nothing left after cleaning (only cruft)"))
+            prepared.errors.append(
+                InputError(article.input, "nothing left after cleaning (only cruft)")
+            )
             continue
         if not article.title:
             prepared.errors.append(InputError(article.input, "no headline found"))
@@ -187,7 +201,11 @@ def _remove_template_lines(article: Article, archive: Archive, min_articles: int
     if not frequent or len(frequent) >= len(article.paragraphs):
         return article
     reason = f"template line repeated in {min_articles}+ articles from {article.source}"
-    removed = [Removal(p, "template-line", reason, i) for i, p in enumerate(article.paragraphs) if i in frequent]
+    removed = [
+        Removal(p, "template-line", reason, i)
+        for i, p in enumerate(article.paragraphs)
+        if i in frequent
+    ]
     kept = [p for i, p in enumerate(article.paragraphs) if i not in frequent]
     return replace(article, paragraphs=kept, removed=article.removed + removed)
 
@@ -242,6 +260,8 @@ def ingest(
     """
     options = options or IngestOptions()
     registry = default_registry()
+    if options.reader:
+        registry.get(options.reader)  # an unknown name fails now, listing the valid ones
     report = IngestReport()
     for item in expand_sources(sources, ctx.limits):
         if item.raw is None:

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from corroborate import __version__
+from corroborate._version import __version__
 from corroborate.archive import Archive
 from corroborate.config import Context
 from corroborate.pipeline import IngestReport
 
-__all__ = ["Report", "build_report", "analyze_schema"]
+__all__ = ["Report", "analyze_schema", "build_report"]
 
 
 @dataclass(slots=True)

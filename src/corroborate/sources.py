@@ -60,7 +60,9 @@ def read_limited_file(path: Path, limits: Limits) -> bytes:
     try:
         size = path.stat().st_size
         if size > limits.max_input_bytes:
-            raise InputError(name, f"file is {size:,} bytes, over the {limits.max_input_bytes:,}-byte limit")
+            raise InputError(
+                name, f"file is {size:,} bytes, over the {limits.max_input_bytes:,}-byte limit"
+            )
         with path.open("rb") as handle:
             data = _read_stream(handle, name, limits.max_input_bytes)
     except OSError as exc:
@@ -133,4 +135,3 @@ def expand_sources(
                 yield _item_for_path(path, limits)
             else:
                 yield SourceItem(source, error=InputError(source, "no such file, directory or URL"))
-

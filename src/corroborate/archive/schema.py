@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-__all__ = ["Migration", "MIGRATIONS", "migrate", "schema_version"]
+__all__ = ["MIGRATIONS", "Migration", "migrate", "schema_version"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from corroborate.errors import CorroborateError, NotFoundError
 from corroborate.model import Article, format_datetime
 from corroborate.text import normalize_for_matching
 
-__all__ = ["Archive", "AddResult", "SearchHit", "ArticleSummary"]
+__all__ = ["AddResult", "Archive", "ArticleSummary", "SearchHit"]
 
 AddStatus = Literal["ingested", "duplicate", "new-version"]
 
@@ -99,7 +99,9 @@ class Archive:
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 migrate(self.conn)
         except sqlite3.DatabaseError as exc:
-            raise CorroborateError(f"{self.path}: not a usable corroborate archive ({exc})") from None
+            raise CorroborateError(
+                f"{self.path}: not a usable corroborate archive ({exc})"
+            ) from None
         self._lock = threading.RLock()
         self._depth = 0
 
@@ -269,7 +271,10 @@ class Archive:
         return rows[0]
 
     def has(self, article_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone()
+            is not None
+        )
 
     def versions(self, article_id: str) -> list[Article]:
         rows = self.conn.execute(
@@ -282,7 +287,7 @@ class Archive:
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def list(self, limit: int = 100, offset: int = 0) -> list[ArticleSummary]:
+    def list_articles(self, limit: int = 100, offset: int = 0) -> list[ArticleSummary]:
         rows = self.conn.execute(
             "SELECT id, title, source, url, published_at, ingested_at, version FROM articles"
             " ORDER BY COALESCE(published_at, ingested_at) DESC, rowid DESC LIMIT ? OFFSET ?",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import click
 
-from corroborate import __version__
+from corroborate._version import __version__
 from corroborate.cli import browse, ingest_cmds
 
-__all__ = ["main", "cli"]
+__all__ = ["cli", "main"]
 
 EPILOG = """\b
 Exit codes: 0 all good, 1 some inputs failed, 2 usage error.
@@ -22,7 +22,10 @@ Examples:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="corroborate")
 def cli() -> None:
     """What many reports of one event really say: stories, who copied whom, facts compared."""

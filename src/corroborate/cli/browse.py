@@ -13,7 +13,10 @@ from corroborate.errors import CorroborateError
 __all__ = ["COMMANDS"]
 
 
-@click.command("articles", epilog="\b\nExamples:\n  corroborate articles\n  corroborate articles --limit 500 --json")
+@click.command(
+    "articles",
+    epilog="\b\nExamples:\n  corroborate articles\n  corroborate articles --limit 500 --json",
+)
 @db_option
 @json_option
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
@@ -22,7 +25,7 @@ def articles_command(db: str, as_json: bool, limit: int, offset: int) -> None:
     """List archived articles, newest first."""
     try:
         with Archive(db, readonly=True) as archive:
-            rows = archive.list(limit, offset)
+            rows = archive.list_articles(limit, offset)
     except CorroborateError as exc:
         fail(exc, as_json)
     if as_json:
@@ -34,7 +37,9 @@ def articles_command(db: str, as_json: bool, limit: int, offset: int) -> None:
     )
 
 
-@click.command("show", epilog="\b\nExamples:\n  corroborate show 3f2a9c1d\n  corroborate show 3f2a9c1d --json")
+@click.command(
+    "show", epilog="\b\nExamples:\n  corroborate show 3f2a9c1d\n  corroborate show 3f2a9c1d --json"
+)
 @click.argument("article_id")
 @db_option
 @json_option
@@ -59,7 +64,10 @@ def show_command(article_id: str, db: str, as_json: bool, versions: bool) -> Non
         click.echo(f"version {old.version}: {old.content_hash} {old.title}")
 
 
-@click.command("search", epilog="\b\nExamples:\n  corroborate search carney tariffs\n  corroborate search 'seat count' --json")
+@click.command(
+    "search",
+    epilog="\b\nExamples:\n  corroborate search carney tariffs\n  corroborate search 'seat count' --json",
+)
 @click.argument("query", nargs=-1, required=True)
 @db_option
 @json_option
@@ -74,7 +82,10 @@ def search_command(query: tuple[str, ...], db: str, as_json: bool, limit: int) -
     if as_json:
         print_json([h.to_dict() for h in hits])
         return
-    table([[h.article.id, h.article.source or "", h.article.title, h.snippet] for h in hits], ["id", "outlet", "title", "snippet"])
+    table(
+        [[h.article.id, h.article.source or "", h.article.title, h.snippet] for h in hits],
+        ["id", "outlet", "title", "snippet"],
+    )
 
 
 COMMANDS = [articles_command, show_command, search_command]

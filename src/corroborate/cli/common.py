@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["db_option", "json_option", "quiet_option", "DB_ENV"]
+__all__ = ["DB_ENV", "db_option", "json_option", "quiet_option"]
 
 DB_ENV = "CORROBORATE_DB"
 F = TypeVar("F", bound=Callable[..., Any])

@@ -23,16 +23,22 @@ _MB = 1024 * 1024
 
 
 def _context(max_mb: float, allow_private: bool) -> Context:
-    return Context(limits=Limits(max_input_bytes=int(max_mb * _MB), allow_private_urls=allow_private))
+    return Context(
+        limits=Limits(max_input_bytes=int(max_mb * _MB), allow_private_urls=allow_private)
+    )
 
 
 def _limit_options(f):  # type: ignore[no-untyped-def]
     f = click.option(
-        "--max-mb", type=click.FloatRange(0.001), default=20.0, show_default=True,
+        "--max-mb",
+        type=click.FloatRange(0.001),
+        default=20.0,
+        show_default=True,
         help="Largest input accepted, in MB.",
     )(f)
     f = click.option(
-        "--allow-private-urls", is_flag=True,
+        "--allow-private-urls",
+        is_flag=True,
         help="Allow fetching URLs on private, loopback or link-local addresses.",
     )(f)
     return f
@@ -52,7 +58,9 @@ def _print_outcome(outcome: IngestOutcome) -> None:
 
 def _summary(report: IngestReport) -> str:
     counts = report.counts()
-    parts = [f"{counts.get(k, 0)} {k}" for k in ("ingested", "new-version", "duplicate", "link", "error")]
+    parts = [
+        f"{counts.get(k, 0)} {k}" for k in ("ingested", "new-version", "duplicate", "link", "error")
+    ]
     return ", ".join(parts)
 
 
@@ -70,10 +78,17 @@ Examples:
 @json_option
 @quiet_option
 @_limit_options
-@click.option("--reader", help="Force a reader (markdown, html, feed, json, text) instead of sniffing.")
+@click.option(
+    "--reader", help="Force a reader (markdown, html, feed, json, text) instead of sniffing."
+)
 def ingest_command(
-    sources: tuple[str, ...], db: str, as_json: bool, quiet: bool, max_mb: float,
-    allow_private_urls: bool, reader: str | None,
+    sources: tuple[str, ...],
+    db: str,
+    as_json: bool,
+    quiet: bool,
+    max_mb: float,
+    allow_private_urls: bool,
+    reader: str | None,
 ) -> None:
     """Read PATH, directory, URL or - (stdin) into the archive.
 
@@ -84,6 +99,7 @@ def ingest_command(
     ctx = _context(max_mb, allow_private_urls)
     try:
         with Archive(db) as archive, progress("ingesting", quiet or as_json) as bar:
+
             def on_outcome(outcome: IngestOutcome) -> None:
                 bar.advance(outcome.input[-40:])
                 print_jsonl(outcome.to_dict()) if as_json else _print_outcome(outcome)
@@ -95,12 +111,16 @@ def ingest_command(
     sys.exit(report.exit_code)
 
 
-def _run_analyze(sources: list[str], db: str | None, as_json: bool, quiet: bool, ctx: Context) -> None:
+def _run_analyze(
+    sources: list[str], db: str | None, as_json: bool, quiet: bool, ctx: Context
+) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="corroborate-") as tmp:
             path = Path(db) if db else Path(tmp) / "analyze.db"
             with Archive(path) as archive, progress("analyzing", quiet or as_json) as bar:
-                report, ingest_report = analyze(sources, archive, ctx, on_outcome=lambda o: bar.advance(o.input[-40:]))
+                report, ingest_report = analyze(
+                    sources, archive, ctx, on_outcome=lambda o: bar.advance(o.input[-40:])
+                )
     except CorroborateError as exc:
         fail(exc, as_json)
     if as_json:
@@ -122,12 +142,22 @@ Examples:
 """,
 )
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--db", type=click.Path(dir_okay=False), default=None, help="Keep the archive in this file (default: a temporary one).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Keep the archive in this file (default: a temporary one).",
+)
 @json_option
 @quiet_option
 @_limit_options
 def analyze_command(
-    sources: tuple[str, ...], db: str | None, as_json: bool, quiet: bool, max_mb: float, allow_private_urls: bool
+    sources: tuple[str, ...],
+    db: str | None,
+    as_json: bool,
+    quiet: bool,
+    max_mb: float,
+    allow_private_urls: bool,
 ) -> None:
     """Ingest SOURCES and report everything: articles, stories, who copied whom, facts.
 
@@ -151,7 +181,10 @@ def demo_command(as_json: bool, quiet: bool, list_files: bool) -> None:
     """Analyze the bundled example coverage of a fictional event (no network, no setup)."""
     folder = demo_dir()
     if list_files:
-        table([[p.name, f"{p.stat().st_size:,}"] for p in sorted(folder.iterdir()) if p.is_file()], ["file", "bytes"])
+        table(
+            [[p.name, f"{p.stat().st_size:,}"] for p in sorted(folder.iterdir()) if p.is_file()],
+            ["file", "bytes"],
+        )
         return
     _run_analyze([str(folder)], None, as_json, quiet, Context())
 

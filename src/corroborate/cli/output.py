@@ -18,15 +18,15 @@ import click
 from corroborate.errors import CorroborateError, NotFoundError, UsageError
 
 __all__ = [
-    "EXIT_OK",
     "EXIT_FAILED",
+    "EXIT_OK",
     "EXIT_USAGE",
+    "error_object",
+    "fail",
     "print_json",
     "print_jsonl",
-    "fail",
     "progress",
     "table",
-    "error_object",
 ]
 
 EXIT_OK = 0
@@ -68,11 +68,16 @@ def table(rows: list[list[str]], headers: list[str]) -> None:
             t.add_row(*row)
         Console().print(t)
         return
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
     widths = [min(w, 60) for w in widths]
     click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in rows:
-        cells = [(c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths, strict=True)]
+        cells = [
+            (c if len(c) <= w else c[: w - 1] + "…").ljust(w)
+            for c, w in zip(row, widths, strict=True)
+        ]
         click.echo("  ".join(cells).rstrip())
 
 

@@ -7,7 +7,7 @@ import click
 from corroborate.model import Article
 from corroborate.report import Report
 
-__all__ = ["render_report", "render_article"]
+__all__ = ["render_article", "render_report"]
 
 
 def _date(value: object) -> str:
@@ -19,8 +19,13 @@ def render_article(article: Article, full: bool = True) -> None:
     if article.dek:
         click.echo(article.dek)
     byline = ", ".join(article.authors) if article.authors else "no byline"
-    click.echo(f"{article.outlet} · {byline} · {_date(article.published_at)} · {article.language or '?'}")
-    click.echo(f"id {article.id} · {article.format} · {article.input}" + (f" · {article.url}" if article.url else ""))
+    click.echo(
+        f"{article.outlet} · {byline} · {_date(article.published_at)} · {article.language or '?'}"
+    )
+    click.echo(
+        f"id {article.id} · {article.format} · {article.input}"
+        + (f" · {article.url}" if article.url else "")
+    )
     if article.wire:
         click.echo("wire: " + ", ".join(article.wire))
     if full:

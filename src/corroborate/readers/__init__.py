@@ -11,7 +11,14 @@ import importlib
 
 from corroborate.readers.base import RawInput, Reader, ReaderOutput, ReaderRegistry
 
-__all__ = ["BUILTIN_READER_MODULES", "RawInput", "Reader", "ReaderOutput", "ReaderRegistry", "default_registry"]
+__all__ = [
+    "BUILTIN_READER_MODULES",
+    "RawInput",
+    "Reader",
+    "ReaderOutput",
+    "ReaderRegistry",
+    "default_registry",
+]
 
 BUILTIN_READER_MODULES: tuple[str, ...] = (
     "corroborate.readers.markdown",

@@ -18,8 +18,8 @@ from corroborate.model import Article
 
 __all__ = [
     "RawInput",
-    "ReaderOutput",
     "Reader",
+    "ReaderOutput",
     "ReaderRegistry",
 ]
 

@@ -10,7 +10,7 @@ from corroborate.errors import InputError
 from corroborate.readers.base import RawInput
 from corroborate.text import DecodedText, decode_bytes
 
-__all__ = ["decode_input", "coerce_datetime", "coerce_authors", "coerce_tags", "clean_str"]
+__all__ = ["clean_str", "coerce_authors", "coerce_datetime", "coerce_tags", "decode_input"]
 
 
 def decode_input(raw: RawInput) -> DecodedText:

@@ -65,7 +65,9 @@ def article_from_object(obj: Any, name: str) -> Article:
     from_html: Article | None = None
     if text is None and isinstance(obj.get("html"), str):
         url_value = obj.get("url")
-        from_html = _html_article(obj["html"], name, url_value if isinstance(url_value, str) else None)
+        from_html = _html_article(
+            obj["html"], name, url_value if isinstance(url_value, str) else None
+        )
         paragraphs = from_html.paragraphs
         warnings.extend(from_html.warnings)
     elif isinstance(text, str):
@@ -144,12 +146,12 @@ def read(raw: RawInput, ctx: Context) -> ReaderOutput:
     out = ReaderOutput()
     if decoded.warning:
         out.warnings.append(decoded.warning)
-    count = 0
-    for item, obj in _objects(decoded.text, raw.name, out):
-        count += 1
+    for count, (item, obj) in enumerate(_objects(decoded.text, raw.name, out), 1):
         if count > ctx.limits.max_items_per_input:
             out.errors.append(
-                InputError(raw.name, f"more than {ctx.limits.max_items_per_input} items; rest skipped")
+                InputError(
+                    raw.name, f"more than {ctx.limits.max_items_per_input} items; rest skipped"
+                )
             )
             break
         try:

@@ -39,7 +39,7 @@ _PlainDatesLoader.yaml_implicit_resolvers = {
 
 class _Handler(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_PlainDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(fm, Loader=_PlainDatesLoader)
 
 
 def _split_front_matter(text: str) -> tuple[Any, str]:
@@ -115,7 +115,8 @@ def read(raw: RawInput, ctx: Context) -> ReaderOutput:
         raise InputError(raw.name, f"invalid front matter: {exc}") from None
     if not isinstance(meta, dict):
         raise InputError(
-            raw.name, f"front matter is not a mapping of keys to values (found {type(meta).__name__})"
+            raw.name,
+            f"front matter is not a mapping of keys to values (found {type(meta).__name__})",
         )
     paragraphs = markdown_to_paragraphs(content)
     title = clean_str(_first(meta, "title", "headline"))

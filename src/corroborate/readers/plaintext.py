@@ -16,7 +16,7 @@ from corroborate.readers.base import RawInput, Reader, ReaderOutput
 from corroborate.readers.common import decode_input
 from corroborate.text import split_paragraphs
 
-__all__ = ["READER", "HEADER_BLOCK_META"]
+__all__ = ["HEADER_BLOCK_META", "READER"]
 
 HEADER_BLOCK_META = "header_lines"
 

@@ -1,0 +1,34 @@
+"""Docs that cannot drift: every CLI command is in the README and has --help examples."""
+
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from corroborate.cli import cli
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+def _commands() -> dict[str, click.Command]:
+    return dict(cli.commands)
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    missing = [name for name in _commands() if f"corroborate {name}" not in README]
+    assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    runner = CliRunner()
+    for name in _commands():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example" in result.output and f"corroborate {name}" in result.output, name
+
+
+def test_readme_names_the_exit_codes_and_two_setup_commands() -> None:
+    assert "pip install . && corroborate demo" in README
+    assert "pip install -e '.[test]' && bash scripts/dev check" in README
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    assert "pip install -e '.[test]' && bash scripts/dev check" in ci
