@@ -1,0 +1,430 @@
+"""Incremental story assignment: each new article joins a recent story or starts one.
+
+:class:`StoryIndex` keeps story profiles, corpus statistics and the candidate
+index in memory. ``add`` compares a new article only with the stories candidate
+retrieval returns (bounded per article), scores each with the calibrated model
+and joins the best one if its probability reaches the threshold. Existing
+articles are never moved automatically, so a person's merge, split or move
+(recorded as :class:`~corroborate.stories.decisions.Decision`) always stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from corroborate.errors import NotFoundError, UsageError
+from corroborate.stories.decisions import Decision
+from corroborate.stories.features import StoryFeatures
+from corroborate.stories.profile import Entry, StoryProfile, mention_weights, timestamp
+from corroborate.stories.reasons import (
+    Reason,
+    decision_reason,
+    explain_match,
+    first_article_reason,
+)
+from corroborate.stories.retrieval import CandidateIndex, RetrievalOptions, retrieval_keys
+from corroborate.stories.scoring import ScoreModel
+from corroborate.stories.signals import SIGNALS, ArticleQuery, story_signals
+from corroborate.stories.stats import CorpusStats
+from corroborate.stories.title import story_title
+
+__all__ = ["Assignment", "Candidate", "IndexOptions", "StoryIndex", "StoryView"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexOptions:
+    """How stories are formed.
+
+    ``join_threshold`` None uses the probability threshold shipped with the
+    model (tuned on ECB+ development topics). ``window_days`` bounds how far
+    apart in publication time an article and a story may be, when both times
+    are known. ``compare_members`` is how many recent members an article is
+    compared with one by one (besides the story centroid).
+    """
+
+    join_threshold: float | None = None
+    window_days: float = 7.0
+    compare_members: int = 16
+    retrieval: RetrievalOptions = field(default_factory=RetrievalOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A story an incoming article was compared with, and the result."""
+
+    story_id: str
+    probability: float
+    signals: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where ``add`` put an article: the story, whether it joined an existing one, why."""
+
+    article_id: str
+    story_id: str
+    joined: bool
+    score: float
+    reasons: list[Reason]
+    pinned: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "story_id": self.story_id,
+            "joined": self.joined,
+            "score": round(self.score, 4),
+            "reasons": [r.to_dict() for r in self.reasons],
+            "pinned": self.pinned,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """A story as shown to people: headline, articles, outlets, time span, reasons."""
+
+    id: str
+    title: str
+    article_ids: list[str]
+    outlets: list[str]
+    first_published: str | None
+    last_published: str | None
+    decided: bool
+    reasons: dict[str, list[Reason]]
+
+    @property
+    def size(self) -> int:
+        return len(self.article_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "articles": list(self.article_ids),
+            "size": self.size,
+            "outlets": list(self.outlets),
+            "first_published": self.first_published,
+            "last_published": self.last_published,
+            "decided": self.decided,
+            "reasons": {a: [r.to_dict() for r in rs] for a, rs in self.reasons.items()},
+        }
+
+
+Chooser = Callable[[list[Candidate]], str]
+
+
+class StoryIndex:
+    """Stories of an archive, built one article at a time, with a person's decisions kept."""
+
+    def __init__(self, options: IndexOptions | None = None, model: ScoreModel | None = None):
+        self.options = options or IndexOptions()
+        self.model = model or ScoreModel.load()
+        self.threshold = (
+            self.model.threshold
+            if self.options.join_threshold is None
+            else self.options.join_threshold
+        )
+        self.stats = CorpusStats()
+        self.retrieval = CandidateIndex(self.options.retrieval)
+        self.entries: dict[str, Entry] = {}
+        self.profiles: dict[str, StoryProfile] = {}
+        self.order: list[str] = []
+        self.redirect: dict[str, str] = {}
+        self.reasons: dict[str, list[Reason]] = {}
+        self.scores: dict[str, float] = {}
+        self.decisions: list[Decision] = []
+        self.next_id = 1
+
+    # -- adding articles -------------------------------------------------
+
+    def add(self, features: StoryFeatures, chooser: Chooser | None = None) -> Assignment:
+        """Place one article: join the best recent story or start a new one.
+
+        An article already in the index stays where it is (re-ingestion never
+        moves it). ``chooser`` overrides the decision (it gets the scored
+        candidates and returns a story id, or "" for a new story); the training
+        script uses it to replay gold stories.
+        """
+        known = self.entries.get(features.article_id)
+        if known is not None:
+            return self._current(features.article_id)
+        entry, query = self._prepare(features)
+        candidates, rows = self._score(query)
+        best = int(np.argmax([c.probability for c in candidates])) if candidates else -1
+        if chooser is not None:
+            story_id = chooser(candidates)
+        elif best >= 0 and candidates[best].probability >= self.threshold:
+            story_id = candidates[best].story_id
+        else:
+            story_id = ""
+        if story_id and story_id in self.profiles:
+            match = [i for i, c in enumerate(candidates) if c.story_id == story_id]
+            profile = self.profiles[story_id]
+            if match:
+                row, score = rows[match[0]], candidates[match[0]].probability
+            else:
+                row = story_signals(query, [profile], [self._recent(profile)], self.stats)[0]
+                score = float(self.model.probability(row[None, :])[0])
+            reasons = explain_match(query, profile, row, self.model)
+            joined = True
+        else:
+            story_id = self._new_id()
+            score = candidates[best].probability if best >= 0 else 0.0
+            reasons = [first_article_reason(score if best >= 0 else None, self.threshold)]
+            joined = False
+        self._insert(entry, query, story_id)
+        self.reasons[entry.features.article_id] = reasons
+        self.scores[entry.features.article_id] = score
+        return Assignment(features.article_id, story_id, joined, score, reasons)
+
+    def add_many(self, features: Iterable[StoryFeatures]) -> list[Assignment]:
+        """``add`` each article in turn (the order is the ingestion order)."""
+        return [self.add(f) for f in features]
+
+    def candidates(self, features: StoryFeatures) -> list[Candidate]:
+        """Score an article against its candidate stories without adding it."""
+        entry = self._entry(features, grow=False)
+        return self._score(ArticleQuery.build(entry, self.stats))[0]
+
+    def _entry(self, features: StoryFeatures, grow: bool) -> Entry:
+        return Entry(
+            features=features,
+            vector=self.stats.term_vector(features.terms, grow=grow),
+            mentions=mention_weights(features),
+            story_id="",
+            time=timestamp(features.published_at),
+        )
+
+    def _prepare(self, features: StoryFeatures) -> tuple[Entry, ArticleQuery]:
+        entry = self._entry(features, grow=True)
+        self.stats.add_document(entry.vector, list(entry.mentions))
+        return entry, ArticleQuery.build(entry, self.stats)
+
+    def _score(self, query: ArticleQuery) -> tuple[list[Candidate], np.ndarray]:
+        keys = retrieval_keys(query, self.options.retrieval)
+        ids = [s for s in self.retrieval.candidates(keys, self._live) if self._in_window(query, s)]
+        profiles = [self.profiles[s] for s in ids]
+        rows = story_signals(query, profiles, [self._recent(p) for p in profiles], self.stats)
+        probs = self.model.probability(rows) if ids else np.zeros(0)
+        out = [
+            Candidate(s, float(p), dict(zip(SIGNALS, map(float, r), strict=True)))
+            for s, p, r in zip(ids, probs, rows, strict=True)
+        ]
+        return out, rows
+
+    def _recent(self, profile: StoryProfile) -> list[Entry]:
+        return [self.entries[a] for a in profile.members[-self.options.compare_members :]]
+
+    def _in_window(self, query: ArticleQuery, story_id: str) -> bool:
+        span = self.profiles[story_id].time_span()
+        when = query.entry.time
+        if span is None or when is None:
+            return True
+        window = self.options.window_days * 86400.0
+        return span[0] - window <= when <= span[1] + window
+
+    def _live(self, story_id: str) -> str | None:
+        seen = 0
+        while story_id in self.redirect and seen < 1000:
+            story_id = self.redirect[story_id]
+            seen += 1
+        return story_id if story_id in self.profiles else None
+
+    def _new_id(self) -> str:
+        story_id = f"s{self.next_id}"
+        self.next_id += 1
+        return story_id
+
+    def _insert(self, entry: Entry, query: ArticleQuery, story_id: str) -> None:
+        article_id = entry.features.article_id
+        entry.story_id = story_id
+        self.entries[article_id] = entry
+        self.order.append(article_id)
+        profile = self.profiles.setdefault(story_id, StoryProfile(story_id))
+        profile.add(article_id, entry)
+        self.retrieval.post(story_id, retrieval_keys(query, self.options.retrieval))
+
+    def place(self, features: StoryFeatures, story_id: str) -> None:
+        """Put an article in a known story id without scoring (rebuilding from state)."""
+        if features.article_id in self.entries:
+            raise UsageError(f"article {features.article_id} is already in the story index")
+        entry, query = self._prepare(features)
+        self._insert(entry, query, story_id)
+
+    # -- reading ---------------------------------------------------------
+
+    def story_of(self, article_id: str) -> str:
+        """The story an article is in; NotFoundError if the index does not know it."""
+        entry = self.entries.get(article_id)
+        if entry is None:
+            raise NotFoundError(f"no article {article_id!r} in the story index")
+        return entry.story_id
+
+    def _current(self, article_id: str) -> Assignment:
+        entry = self.entries[article_id]
+        joined = self.profiles[entry.story_id].size > 1
+        return Assignment(
+            article_id,
+            entry.story_id,
+            joined,
+            self.scores.get(article_id, 0.0),
+            self.reasons.get(article_id, []),
+            entry.pinned,
+        )
+
+    def story(self, story_id: str) -> StoryView:
+        """One story with its title, members, outlets, time span and reasons."""
+        live = self._live(story_id)
+        if live is None:
+            raise NotFoundError(f"no story {story_id!r}")
+        profile = self.profiles[live]
+        members = [self.entries[a] for a in profile.members]
+        centroid = profile.emb_sum / (np.linalg.norm(profile.emb_sum) or 1.0)
+        centrality = [float(m.features.embedding @ centroid) for m in members]
+        title = story_title([m.features.title for m in members], centrality)
+        times = sorted(
+            (m.features.published_at for m in members if m.features.published_at is not None),
+            key=lambda d: timestamp(d) or 0.0,
+        )
+        return StoryView(
+            id=live,
+            title=title,
+            article_ids=list(profile.members),
+            outlets=sorted({m.features.outlet for m in members if m.features.outlet}),
+            first_published=times[0].isoformat() if times else None,
+            last_published=times[-1].isoformat() if times else None,
+            decided=any(m.pinned for m in members),
+            reasons={a: list(self.reasons.get(a, [])) for a in profile.members},
+        )
+
+    def stories(self) -> list[StoryView]:
+        """Every story, largest first, then by id."""
+        ids = sorted(self.profiles, key=lambda s: (-self.profiles[s].size, _id_order(s)))
+        return [self.story(s) for s in ids]
+
+    def labels(self) -> dict[str, str]:
+        """Article id -> story id for every indexed article."""
+        return {a: e.story_id for a, e in self.entries.items()}
+
+    def explain(self, article_id: str) -> list[Reason]:
+        """Reasons recomputed now: the article against the rest of its story."""
+        story_id = self.story_of(article_id)
+        entry = self.entries[article_id]
+        others = [m for m in self.profiles[story_id].members if m != article_id]
+        if not others:
+            return [Reason("single-article", "the only article in its story")]
+        profile = StoryProfile(story_id)
+        for other in others:
+            profile.add(other, self.entries[other])
+        query = ArticleQuery.build(entry, self.stats)
+        row = story_signals(query, [profile], [self._recent(profile)], self.stats)[0]
+        return explain_match(query, profile, row, self.model)
+
+    # -- a person's decisions -------------------------------------------
+
+    def merge(self, story_a: str, story_b: str) -> Decision:
+        """Move every article of ``story_b`` into ``story_a``; b's id then points to a."""
+        a, b = self._need_story(story_a), self._need_story(story_b)
+        if a == b:
+            raise UsageError(f"stories {story_a} and {story_b} are the same story")
+        moved = tuple(self.profiles[b].members)
+        target = tuple(self.profiles[a].members)
+        self._relocate(moved, a, f"merged story {b} into {a}")
+        for article_id in target:
+            self.entries[article_id].pinned = True
+        self.redirect[b] = a
+        return self._record("merge", moved, target, a, b)
+
+    def split(self, story_id: str, article_ids: Sequence[str]) -> Decision:
+        """Take some articles out of a story into a new story of their own."""
+        source = self._need_story(story_id)
+        chosen = tuple(dict.fromkeys(article_ids))
+        members = self.profiles[source].members
+        if not chosen:
+            raise UsageError("split needs at least one article")
+        missing = [a for a in chosen if a not in members]
+        if missing:
+            raise UsageError(f"not in story {source}: {', '.join(missing)}")
+        if len(chosen) == len(members):
+            raise UsageError(f"split would take every article out of story {source}")
+        new_id = self._new_id()
+        self._relocate(chosen, new_id, f"split out of story {source}")
+        for article_id in self.profiles[source].members:
+            self.entries[article_id].pinned = True
+        return self._record("split", chosen, (), new_id, source)
+
+    def move(self, article_id: str, story_id: str) -> Decision:
+        """Move one article into another story."""
+        source = self.story_of(article_id)
+        target = self._need_story(story_id)
+        if source == target:
+            raise UsageError(f"article {article_id} is already in story {target}")
+        members = tuple(self.profiles[target].members)
+        self._relocate((article_id,), target, f"moved from story {source}")
+        return self._record("move", (article_id,), members, target, source)
+
+    def apply(self, decision: Decision) -> Decision:
+        """Replay a recorded decision on this index (e.g. one rebuilt from scratch).
+
+        Works in article ids: the moved articles go to the story now holding
+        most of the decision's target articles (a new story for a split or
+        when none is indexed). Articles this index does not hold are skipped.
+        """
+        moved = tuple(a for a in decision.article_ids if a in self.entries)
+        if not moved:
+            raise NotFoundError("none of the decision's articles is in the story index")
+        votes: dict[str, int] = {}
+        for article_id in decision.target_ids:
+            if article_id in self.entries and article_id not in moved:
+                sid = self.entries[article_id].story_id
+                votes[sid] = votes.get(sid, 0) + 1
+        if decision.kind == "split" or not votes:
+            target = self._new_id()
+        else:
+            target = max(sorted(votes), key=lambda s: votes[s])
+        sources = {self.entries[a].story_id for a in moved}
+        self._relocate(moved, target, f"{decision.kind} replayed")
+        for article_id in decision.target_ids:
+            if article_id in self.entries:
+                self.entries[article_id].pinned = True
+        return self._record(
+            decision.kind, moved, decision.target_ids, target, ",".join(sorted(sources))
+        )
+
+    def _need_story(self, story_id: str) -> str:
+        live = self._live(story_id)
+        if live is None:
+            raise NotFoundError(f"no story {story_id!r}")
+        return live
+
+    def _relocate(self, article_ids: Sequence[str], target: str, detail: str) -> None:
+        profile = self.profiles.setdefault(target, StoryProfile(target))
+        kind = detail.split()[0]
+        for article_id in article_ids:
+            entry = self.entries[article_id]
+            source = self.profiles[entry.story_id]
+            source.remove(article_id, entry)
+            if source.size == 0:
+                del self.profiles[source.story_id]
+            profile.add(article_id, entry)
+            entry.story_id = target
+            entry.pinned = True
+            self.reasons[article_id] = [decision_reason(kind, detail)]
+            query = ArticleQuery.build(entry, self.stats)
+            self.retrieval.post(target, retrieval_keys(query, self.options.retrieval))
+
+    def _record(
+        self, kind: str, moved: tuple[str, ...], target: tuple[str, ...], story: str, source: str
+    ) -> Decision:
+        decision = Decision(kind, moved, target, story, source, len(self.decisions) + 1)
+        self.decisions.append(decision)
+        return decision
+
+
+def _id_order(story_id: str) -> tuple[int, str]:
+    digits = story_id.lstrip("s")
+    return (int(digits), story_id) if digits.isdigit() else (0, story_id)

@@ -1,0 +1,74 @@
+"""Candidate retrieval: which stories a new article is compared with.
+
+An inverted index from rare keys (named entities and the article's highest
+tf-idf terms) to the stories that used them most recently. Each posting list
+keeps at most ``max_postings`` stories, so a lookup costs the same whether the
+archive holds a thousand articles or a million.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corroborate.stories.signals import ArticleQuery, mention_group
+
+__all__ = ["CandidateIndex", "RetrievalOptions", "retrieval_keys"]
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalOptions:
+    """Bounds of candidate retrieval (all per article, independent of archive size)."""
+
+    query_terms: int = 12
+    max_postings: int = 64
+    max_candidates: int = 24
+
+
+def retrieval_keys(query: ArticleQuery, options: RetrievalOptions) -> list[tuple[str, float]]:
+    """(key, weight) pairs to look up: entities by idf, top terms by tf-idf weight."""
+    keys: list[tuple[str, float]] = []
+    for key, idf in query.mention_idf.items():
+        if mention_group(key) in ("person", "place", "org"):
+            keys.append((key, idf))
+    if query.ids.size:
+        k = min(options.query_terms, query.ids.size)
+        top = np.argpartition(-query.weights, k - 1)[:k]
+        keys.extend((f"t:{int(query.ids[i])}", float(query.weights[i]) * 4.0) for i in top)
+    return keys
+
+
+@dataclass
+class CandidateIndex:
+    """Key -> most recent stories that mention it, bounded per key."""
+
+    options: RetrievalOptions = field(default_factory=RetrievalOptions)
+    postings: dict[str, dict[str, None]] = field(default_factory=dict)
+
+    def candidates(
+        self, keys: Iterable[tuple[str, float]], resolve: Callable[[str], str | None]
+    ) -> list[str]:
+        """Stories sharing the most key weight with the article, best first.
+
+        ``resolve`` maps a posted story id to its live id (after merges) or None.
+        """
+        scores: dict[str, float] = {}
+        for key, weight in keys:
+            for story_id in self.postings.get(key, ()):
+                live = resolve(story_id)
+                if live is not None:
+                    scores[live] = scores.get(live, 0.0) + weight
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [sid for sid, _ in ranked[: self.options.max_candidates]]
+
+    def post(self, story_id: str, keys: Iterable[tuple[str, float]]) -> None:
+        """Record that ``story_id`` now uses these keys (most recent last)."""
+        cap = self.options.max_postings
+        for key, _ in keys:
+            stories = self.postings.setdefault(key, {})
+            stories.pop(story_id, None)
+            stories[story_id] = None
+            if len(stories) > cap:
+                del stories[next(iter(stories))]

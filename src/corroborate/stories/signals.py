@@ -1,0 +1,165 @@
+"""Pair signals between an incoming article and a candidate story.
+
+Each signal is a number in a small fixed range; :class:`~corroborate.stories.
+model.ScoreModel` combines them into one calibrated probability. Computing them
+is pure arithmetic over the features, the story profile and corpus statistics.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from corroborate.stories.profile import Entry, StoryProfile
+from corroborate.stories.stats import CorpusStats
+
+__all__ = ["MENTION_GROUPS", "SIGNALS", "ArticleQuery", "mention_group", "story_signals"]
+
+# Mention groups compared separately: who, where, which organisation/thing, figures, dates.
+MENTION_GROUPS = ("person", "place", "org", "num", "date")
+
+SIGNALS = (
+    "lex_centroid",  # tf-idf cosine, article vs story centroid
+    "lex_best",  # tf-idf cosine, article vs most similar member
+    "emb_centroid",  # wordllama cosine vs story centroid
+    "emb_best",  # wordllama cosine vs most similar member
+    "person_a",  # share of the article's people (idf-weighted) the story mentions
+    "person_s",  # share of the story's people the article mentions
+    "place_a",
+    "place_s",
+    "org_a",
+    "org_s",
+    "num_a",
+    "date_a",
+    "date_s",
+    "time_gap",  # log1p(days) between article and story span; 0 when unknown
+    "time_known",
+)
+
+
+def mention_group(key: str) -> str:
+    """The group of a mention key: "person:x" -> person, "misc:x" -> org, "num:3" -> num."""
+    kind = key.split(":", 1)[0]
+    return "org" if kind == "misc" else kind
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """An incoming article prepared once for comparison with every candidate."""
+
+    entry: Entry
+    ids: np.ndarray  # sorted term ids
+    weights: np.ndarray  # tf-idf, unit length
+    mention_idf: dict[str, float]
+
+    @classmethod
+    def build(cls, entry: Entry, stats: CorpusStats) -> ArticleQuery:
+        ids = entry.vector.ids
+        w = entry.vector.tf * stats.idf(ids)
+        norm = float(np.sqrt((w * w).sum()))
+        return cls(
+            entry,
+            ids,
+            w / norm if norm > 0 else w,
+            {k: stats.key_idf(k) for k in entry.mentions},
+        )
+
+
+def _cosines(
+    query: ArticleQuery, vectors: list[tuple[np.ndarray, np.ndarray]], stats: CorpusStats
+) -> np.ndarray:
+    """Tf-idf cosine of the query with each (ids, tf) vector, in one numpy pass."""
+    if not vectors or query.ids.size == 0:
+        return np.zeros(len(vectors))
+    lengths = np.array([v[0].size for v in vectors])
+    all_ids = np.concatenate([v[0] for v in vectors])
+    all_tf = np.concatenate([v[1] for v in vectors]) * stats.idf(all_ids)
+    pos = np.minimum(np.searchsorted(query.ids, all_ids), query.ids.size - 1)
+    hit = query.ids[pos] == all_ids
+    prod = np.where(hit, query.weights[pos] * all_tf, 0.0)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    nonempty = lengths > 0
+    dots = np.zeros(len(vectors))
+    norms = np.zeros(len(vectors))
+    if nonempty.any():
+        dots[nonempty] = np.add.reduceat(prod, starts[nonempty])
+        norms[nonempty] = np.sqrt(np.add.reduceat(all_tf * all_tf, starts[nonempty]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norms > 0, dots / np.where(norms > 0, norms, 1.0), 0.0)
+
+
+def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> dict[str, float]:
+    """Idf-weighted overlap of mentions per group, from the article's and the story's side."""
+    a_total = dict.fromkeys(MENTION_GROUPS, 0.0)
+    a_shared = dict.fromkeys(MENTION_GROUPS, 0.0)
+    for key, weight in query.entry.mentions.items():
+        group = mention_group(key)
+        w = weight * query.mention_idf[key]
+        a_total[group] += w
+        if key in profile.key_counts:
+            a_shared[group] += w
+    s_total = dict.fromkeys(MENTION_GROUPS, 0.0)
+    s_shared = dict.fromkeys(MENTION_GROUPS, 0.0)
+    size = max(1, profile.size)
+    for key, count in profile.key_counts.items():
+        group = mention_group(key)
+        w = (count / size) * stats.key_idf(key)
+        s_total[group] += w
+        if key in query.entry.mentions:
+            s_shared[group] += w
+    out: dict[str, float] = {}
+    for group in MENTION_GROUPS:
+        out[group + "_a"] = a_shared[group] / a_total[group] if a_total[group] else 0.0
+        out[group + "_s"] = s_shared[group] / s_total[group] if s_total[group] else 0.0
+    return out
+
+
+def _time_gap(entry: Entry, profile: StoryProfile) -> tuple[float, float]:
+    span = profile.time_span()
+    if entry.time is None or span is None:
+        return 0.0, 0.0
+    lo, hi = span
+    gap = max(0.0, lo - entry.time, entry.time - hi)
+    return math.log1p(gap / 86400.0), 1.0
+
+
+def story_signals(
+    query: ArticleQuery,
+    profiles: list[StoryProfile],
+    members: list[list[Entry]],
+    stats: CorpusStats,
+) -> np.ndarray:
+    """Signals (rows in :data:`SIGNALS` order) of the query against each candidate story.
+
+    ``members[i]`` are the members of ``profiles[i]`` to compare one by one
+    (the index passes the most recent few, which bounds the cost).
+    """
+    n = len(profiles)
+    out = np.zeros((n, len(SIGNALS)))
+    if n == 0:
+        return out
+    centroid = _cosines(query, [p.term_arrays() for p in profiles], stats)
+    flat = [(m.vector.ids, m.vector.tf) for group in members for m in group]
+    member_cos = _cosines(query, flat, stats)
+    emb = query.entry.features.embedding.astype(np.float64)
+    col = {name: i for i, name in enumerate(SIGNALS)}
+    offset = 0
+    for i, (profile, group) in enumerate(zip(profiles, members, strict=True)):
+        k = len(group)
+        row = out[i]
+        row[col["lex_centroid"]] = centroid[i]
+        row[col["lex_best"]] = float(member_cos[offset : offset + k].max()) if k else 0.0
+        offset += k
+        norm = float(np.linalg.norm(profile.emb_sum))
+        row[col["emb_centroid"]] = float(emb @ profile.emb_sum) / norm if norm > 0 else 0.0
+        if k:
+            mat = np.stack([m.features.embedding for m in group]).astype(np.float64)
+            row[col["emb_best"]] = float((mat @ emb).max())
+        shares = _shares(query, profile, stats)
+        for name, value in shares.items():
+            if name in col:
+                row[col[name]] = value
+        row[col["time_gap"]], row[col["time_known"]] = _time_gap(query.entry, profile)
+    return out

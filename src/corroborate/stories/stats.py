@@ -1,0 +1,74 @@
+"""Corpus statistics the story index keeps up to date as articles arrive.
+
+Document frequencies of terms and of mention keys (entities, figures, dates)
+are counted incrementally, one article at a time, so inverse document
+frequencies always reflect everything ingested so far without any batch fit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["CorpusStats", "TermVector"]
+
+
+@dataclass(frozen=True, slots=True)
+class TermVector:
+    """An article's terms as vocabulary ids with sublinear tf, unit length without idf."""
+
+    ids: np.ndarray  # int64, sorted
+    tf: np.ndarray  # float64, (1 + log count) / norm
+
+
+@dataclass
+class CorpusStats:
+    """Vocabulary and document frequencies of terms and mention keys."""
+
+    n_docs: int = 0
+    vocab: dict[str, int] = field(default_factory=dict)
+    _df: np.ndarray = field(default_factory=lambda: np.zeros(1024, np.float64))
+    key_df: dict[str, int] = field(default_factory=dict)
+
+    def term_vector(self, terms: dict[str, float], grow: bool) -> TermVector:
+        """Map weighted counts to a :class:`TermVector`; unknown terms get ids if ``grow``."""
+        ids: list[int] = []
+        vals: list[float] = []
+        for term, count in terms.items():
+            if count <= 0:
+                continue
+            tid = self.vocab.get(term)
+            if tid is None:
+                if not grow:
+                    continue
+                tid = len(self.vocab)
+                self.vocab[term] = tid
+            ids.append(tid)
+            vals.append(1.0 + math.log(count) if count >= 1 else count)
+        if grow and len(self.vocab) > self._df.size:
+            bigger = np.zeros(max(len(self.vocab), 2 * self._df.size), np.float64)
+            bigger[: self._df.size] = self._df
+            self._df = bigger
+        id_arr = np.asarray(ids, dtype=np.int64)
+        tf = np.asarray(vals, dtype=np.float64)
+        order = np.argsort(id_arr)
+        id_arr, tf = id_arr[order], tf[order]
+        norm = float(np.sqrt((tf * tf).sum()))
+        return TermVector(id_arr, tf / norm if norm > 0 else tf)
+
+    def add_document(self, vector: TermVector, keys: list[str]) -> None:
+        """Count one new article's terms and mention keys."""
+        self.n_docs += 1
+        self._df[vector.ids] += 1.0
+        for key in keys:
+            self.key_df[key] = self.key_df.get(key, 0) + 1
+
+    def idf(self, ids: np.ndarray) -> np.ndarray:
+        """Smoothed idf, log((N + 1) / (df + 1)) + 1, for term ids."""
+        return np.log((self.n_docs + 1.0) / (self._df[ids] + 1.0)) + 1.0
+
+    def key_idf(self, key: str) -> float:
+        """Smoothed idf of a mention key (entity, figure or date)."""
+        return math.log((self.n_docs + 1.0) / (self.key_df.get(key, 0) + 1.0)) + 1.0
