@@ -1,0 +1,183 @@
+"""Compare the facts of a story's articles: quantities, quotes, single-source claims, omissions.
+
+``compare_story`` is the entry point: it extracts facts for every article in one
+batched spaCy pass, then aligns quantities and quotations and finds claims that
+only one outlet makes and facts most outlets report that one leaves out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from corroborate.errors import UsageError
+from corroborate.facts.compare_quantities import QuantityGroup, compare_quantities
+from corroborate.facts.compare_quotes import QuoteGroup, QuoteOptions, compare_quotes
+from corroborate.facts.entities import StoryEntityIndex
+from corroborate.facts.extract import FactOptions, article_key, extract_facts_batch
+from corroborate.facts.records import ArticleFacts, Claim, Evidence
+from corroborate.model import Article
+from corroborate.text import article_sentences
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corroborate.config import Context
+
+__all__ = ["ClaimMatchOptions", "Omission", "StoryFacts", "compare_facts", "compare_story"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMatchOptions:
+    """When a claim counts as also made elsewhere: share of its content words another
+    article's sentence contains (``min_cover``)."""
+
+    min_cover: float = 0.5
+
+
+@dataclass(slots=True)
+class Omission:
+    """A fact most outlets report that some leave out."""
+
+    text: str
+    reported_by: list[str]
+    omitted_by: list[str]
+    evidence: list[Evidence]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "reported_by": list(self.reported_by),
+            "omitted_by": list(self.omitted_by),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(slots=True)
+class StoryFacts:
+    """What the articles of one story say and where they differ."""
+
+    articles: list[str]
+    quantities: list[QuantityGroup]
+    quotes: list[QuoteGroup]
+    single_source: list[Claim]
+    omissions: list[Omission]
+    facts: list[ArticleFacts] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[QuantityGroup]:
+        return [g for g in self.quantities if g.status == "conflict"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": list(self.articles),
+            "quantities": [g.to_dict() for g in self.quantities],
+            "quotes": [g.to_dict() for g in self.quotes],
+            "single_source": [c.to_dict() for c in self.single_source],
+            "omissions": [o.to_dict() for o in self.omissions],
+        }
+
+
+def _claim_words(claim: Claim) -> set[str]:
+    return set(claim.keys)
+
+
+def _match_claims(
+    facts: list[ArticleFacts], options: ClaimMatchOptions
+) -> tuple[list[Claim], list[list[Claim]]]:
+    """Claims made by one article only, and clusters of the same claim across articles."""
+    claims = [c for f in facts for c in f.claims]
+    words = [_claim_words(c) for c in claims]
+    index: dict[str, list[int]] = {}
+    for i, ws in enumerate(words):
+        for w in ws:
+            index.setdefault(w, []).append(i)
+    parent = list(range(len(claims)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    matched = [False] * len(claims)
+    for i, ws in enumerate(words):
+        if not ws:
+            continue
+        counts: dict[int, int] = {}
+        for w in ws:
+            for j in index[w]:
+                if claims[j].evidence.article != claims[i].evidence.article:
+                    counts[j] = counts.get(j, 0) + 1
+        for j, shared in counts.items():
+            if shared / len(ws) >= options.min_cover or shared / max(1, len(words[j])) >= (
+                options.min_cover
+            ):
+                matched[i] = matched[j] = True
+                parent[find(i)] = find(j)
+    single = [c for i, c in enumerate(claims) if not matched[i]]
+    clusters: dict[int, list[Claim]] = {}
+    for i, c in enumerate(claims):
+        if matched[i]:
+            clusters.setdefault(find(i), []).append(c)
+    return single, list(clusters.values())
+
+
+def _omissions(articles: list[str], clusters: list[list[Claim]]) -> list[Omission]:
+    out: list[Omission] = []
+    if len(articles) < 3:
+        return out
+    for cluster in clusters:
+        reported = sorted({c.evidence.article for c in cluster})
+        if len(reported) * 2 <= len(articles) or len(reported) == len(articles):
+            continue
+        first = min(cluster, key=lambda c: len(c.evidence.text))
+        out.append(
+            Omission(
+                text=first.evidence.text,
+                reported_by=reported,
+                omitted_by=[a for a in articles if a not in reported],
+                evidence=[c.evidence for c in cluster],
+            )
+        )
+    return out
+
+
+def compare_facts(
+    articles: list[Article],
+    facts: list[ArticleFacts],
+    quote_options: QuoteOptions | None = None,
+    claim_options: ClaimMatchOptions | None = None,
+) -> StoryFacts:
+    """Compare already extracted facts (pure: no model is loaded here)."""
+    ids = [f.article for f in facts]
+    mentions = [(e.text, e.label, e.key) for f in facts for e in f.entities]
+    mentions += [(q.entity, "", q.entity_key) for f in facts for q in f.quantities if q.entity]
+    index = StoryEntityIndex.build(mentions)
+    published: dict[str, datetime | None] = {article_key(a): a.published_at for a in articles}
+    sentences = [s.text for a in articles for s in article_sentences(a.paragraphs)]
+    quantities = compare_quantities(facts, index, published)
+    quotes = compare_quotes(facts, sentences, quote_options)
+    single, clusters = _match_claims(facts, claim_options or ClaimMatchOptions())
+    if len(facts) < 2:
+        single = []
+    return StoryFacts(
+        articles=ids,
+        quantities=quantities,
+        quotes=quotes,
+        single_source=single,
+        omissions=_omissions(ids, clusters),
+        facts=facts,
+    )
+
+
+def compare_story(
+    articles: list[Article], ctx: Context, options: FactOptions | None = None
+) -> StoryFacts:
+    """Facts of a story (a list of articles about one event) and how the outlets differ."""
+    if not articles:
+        raise UsageError("compare_story needs at least one article")
+    keys = [article_key(a) for a in articles if isinstance(a, Article)]
+    if len(set(keys)) != len(keys):
+        raise UsageError("compare_story got the same article id twice; ids must be unique")
+    facts = extract_facts_batch(articles, ctx, options)
+    return compare_facts(articles, facts)

@@ -1,0 +1,150 @@
+"""Extract the facts of articles: quantities, quotations, entities, dates and claims.
+
+spaCy runs once over all the sentences that can hold a fact (numbers, quotes,
+dates, speech verbs and their neighbours), batched with ``nlp.pipe`` and with
+only the tokenizer, tagger and entity recogniser; everything else is rules over
+its output, so the cost is one pass of the small model over those sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from corroborate.errors import UsageError
+from corroborate.facts.claims import claims_for_sentences
+from corroborate.facts.dates import resolve_date
+from corroborate.facts.entities import ENTITY_LABELS, NamedSpan, entity_key
+from corroborate.facts.lexicon import MONTHS, SPEECH_VERBS, WEEKDAYS
+from corroborate.facts.numbers import TENS, UNITS, VAGUE
+from corroborate.facts.quantities import SentenceRef, quantities_in_sentence
+from corroborate.facts.quotes import extract_quotes
+from corroborate.facts.records import ArticleFacts, DateMention, EntityMention, Evidence
+from corroborate.model import Article
+from corroborate.text import Sentence, article_sentences
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+    from corroborate.config import Context
+
+__all__ = ["FactOptions", "article_key", "extract_facts", "extract_facts_batch"]
+
+_NUMBER_WORDS = "|".join(sorted({*UNITS, *TENS, *VAGUE, "half", "third", "quarter"} - {"one"}))
+_NUMBERISH = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_QUOTEISH = re.compile('["“”„«»‘]')
+_DATEISH = re.compile(
+    rf"\b(?:{'|'.join(sorted({*MONTHS, *WEEKDAYS}, key=len, reverse=True))}|today|yesterday"
+    r"|tomorrow|tonight)\b",
+    re.IGNORECASE,
+)
+_SPEECHISH = re.compile(rf"\b(?:{'|'.join(sorted(SPEECH_VERBS))})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FactOptions:
+    """How much text spaCy reads.
+
+    ``all_sentences`` runs the entity recogniser on every sentence (complete
+    entity lists, about twice the time); by default only sentences that can
+    hold a quantity, quote, date or attribution, and the sentence before each.
+    """
+
+    all_sentences: bool = False
+    batch_size: int = 256
+
+
+def article_key(article: Article) -> str:
+    """The id findings cite: the article's id, else its content hash."""
+    return article.id or article.content_hash
+
+
+def _wanted(sentences: list[Sentence], options: FactOptions) -> list[bool]:
+    if options.all_sentences:
+        return [True] * len(sentences)
+    flags = [False] * len(sentences)
+    for k, s in enumerate(sentences):
+        if _NUMBERISH.search(s.text) or _DATEISH.search(s.text) or _SPEECHISH.search(s.text):
+            flags[k] = True
+        if _QUOTEISH.search(s.text):
+            flags[k] = True
+            if k > 0:
+                flags[k - 1] = True
+            if k + 1 < len(sentences):
+                flags[k + 1] = True
+    return flags
+
+
+def _pipeline_disable(nlp_names: list[str]) -> list[str]:
+    keep = {"tok2vec", "tagger", "ner"}
+    return [name for name in nlp_names if name not in keep]
+
+
+def _facts_from_docs(
+    article: Article, sentences: list[Sentence], docs: dict[int, Doc]
+) -> ArticleFacts:
+    key = article_key(article)
+    published: date | None = article.published_at.date() if article.published_at else None
+    facts = ArticleFacts(article=key, outlet=article.outlet)
+    spans: list[NamedSpan] = []
+    for sentence in sentences:
+        doc = docs.get(sentence.index)
+        if doc is None:
+            continue
+        for ent in doc.ents:
+            start = sentence.start + ent.start_char
+            end = sentence.start + ent.end_char
+            evidence = Evidence(key, sentence.index, start, end, ent.text)
+            if ent.label_ in ENTITY_LABELS:
+                spans.append(NamedSpan(start, end, ent.label_, ent.text, sentence.index))
+                facts.entities.append(
+                    EntityMention(ent.text, ent.label_, entity_key(ent.text, ent.label_), evidence)
+                )
+            elif ent.label_ == "DATE":
+                facts.dates.append(
+                    DateMention(ent.text, resolve_date(ent.text, published), evidence)
+                )
+        if _NUMBERISH.search(sentence.text):
+            ref = SentenceRef(key, sentence.index, sentence.start)
+            facts.quantities.extend(quantities_in_sentence(doc, ref))
+    facts.quotes = extract_quotes(key, article.paragraphs, sentences, spans)
+    facts.claims = claims_for_sentences(
+        key, sentences, facts.quantities, facts.dates, facts.entities
+    )
+    return facts
+
+
+def extract_facts_batch(
+    articles: list[Article], ctx: Context, options: FactOptions | None = None
+) -> list[ArticleFacts]:
+    """Facts of many articles with one batched spaCy pass (the fast way for a story)."""
+    options = options or FactOptions()
+    for article in articles:
+        if not isinstance(article, Article):
+            raise UsageError(f"extract_facts needs Article records, got {type(article).__name__}")
+    nlp = ctx.nlp.spacy()
+    plan: list[tuple[int, list[Sentence], list[int]]] = []
+    texts: list[str] = []
+    for a_index, article in enumerate(articles):
+        sentences = article_sentences(article.paragraphs)
+        flags = _wanted(sentences, options)
+        chosen = [k for k, flag in enumerate(flags) if flag]
+        plan.append((a_index, sentences, chosen))
+        texts.extend(sentences[k].text for k in chosen)
+    docs_iter = iter(
+        nlp.pipe(texts, disable=_pipeline_disable(nlp.pipe_names), batch_size=options.batch_size)
+    )
+    out: list[ArticleFacts] = []
+    for a_index, sentences, chosen in plan:
+        docs = {sentences[k].index: next(docs_iter) for k in chosen}
+        out.append(_facts_from_docs(articles[a_index], sentences, docs))
+    return out
+
+
+def extract_facts(
+    article: Article, ctx: Context, options: FactOptions | None = None
+) -> ArticleFacts:
+    """Facts of one article (quantities, quotes, entities, dates, claims) with evidence."""
+    return extract_facts_batch([article], ctx, options)[0]
