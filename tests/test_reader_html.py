@@ -202,3 +202,11 @@ def test_fragment_paragraphs() -> None:
     ]
     assert fragment_paragraphs("  ") == []
     assert fragment_paragraphs("plain\n\ntext") == ["plain", "text"]
+
+
+def test_bare_fragment_is_read() -> None:
+    data = PARAGRAPH.encode()
+    assert READER.sniff(RawInput("f.html", data)) > 0
+    [article] = READER.read(RawInput("f.html", data), Context()).articles
+    assert article.paragraphs == [PARAGRAPH[3:-4].strip()]
+    assert article.title == "" and "no title found in HTML" in article.warnings

@@ -336,6 +336,15 @@ def _lines(text: str | None) -> list[str]:
 # --- the reader ------------------------------------------------------------------
 
 
+def _load_tree(text: str) -> Any:
+    """The parsed page; a bare fragment (``<p>...</p>``), which trafilatura's loader
+    rejects as dubious, is read inside an ``<html><body>`` wrapper."""
+    tree = load_html(text)
+    if tree is None and not _OPEN_HTML.search(text) and not _OPEN_BODY.search(text):
+        tree = load_html(f"<html><body>{text}</body></html>")
+    return tree
+
+
 def _main_text(tree: Any, url: str | None, options: HtmlOptions) -> Document | None:
     """trafilatura's main text and metadata; it works on a copy, so ``tree`` stays whole."""
     doc = trafilatura.bare_extraction(
@@ -368,7 +377,7 @@ def extract_article(
     if truncated:
         warnings.append(truncated)
     try:
-        tree = load_html(text)
+        tree = _load_tree(text)
         if tree is None:
             raise InputError(name, "not parseable as HTML")
         too_deep = _max_depth_reached(tree)
