@@ -310,17 +310,20 @@ def sources_from_digest(
 def sources_from_articles(
     articles: Sequence[Article], max_per_article: int | None = None
 ) -> list[SourceSentence]:
-    """Every sentence of each article (or its first ``max_per_article``) as a source."""
+    """Every sentence of each article (or its first ``max_per_article``) as a source.
+
+    Citations use the article's id, or its content hash when it has none (as
+    the extractive digest does).
+    """
     out = []
     for article in articles:
-        if not article.id:
-            raise UsageError(f"article {article.title!r} has no id; citations need one")
+        article_id = article.id or article.content_hash
         sentences = article_sentences(article.paragraphs)
         if max_per_article is not None:
             sentences = sentences[:max_per_article]
         outlet = article.outlet or ""
         for s in sentences:
-            citation = Citation(article.id, s.index, s.start, s.end)
+            citation = Citation(article_id, s.index, s.start, s.end)
             out.append(SourceSentence(s.text, citation, outlet))
     return out
 

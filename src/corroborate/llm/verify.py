@@ -19,8 +19,9 @@ The supporting sources are the ones the model cited; when they fail (or
 there is no citation, or a number is out of range) the sentence is aligned
 again: first the cited sentences plus up to ``max_extra`` best-covering
 others, then the ``max_sources`` best-covering sentences from scratch
-(greedy cover of the sentence's words, numbers and names). A sentence that
-passes with a different set is *recited* (its citations are replaced); one
+(greedy cover of the sentence's words and numbers), and sources it passes
+without are removed. A sentence that passes with a different set is
+*recited* (its citations are replaced); one
 that never passes is unsupported, with the reasons of the cited attempt (or
 the closest one). Pure functions; the default ``min_recall`` was chosen on
 the MRPC train split (``benchmarks/llm_verify.py``).
@@ -290,6 +291,21 @@ def _cover(
     return chosen
 
 
+def _prune(
+    draft: SourceFeatures,
+    sources: Sequence[SourceFeatures],
+    support: Sequence[int],
+    options: VerifyOptions,
+) -> tuple[int, ...]:
+    """A re-aligned support without the sources it passes without (least useful first)."""
+    kept = list(support)
+    for i in sorted(support, key=lambda j: _gain(draft, sources[j], set())):
+        rest = [j for j in kept if j != i]
+        if rest and not _check(draft, sources, rest, options).reasons:
+            kept = rest
+    return tuple(kept)
+
+
 def verify_sentence(
     draft: SourceFeatures,
     cited: Sequence[int],
@@ -314,9 +330,12 @@ def verify_sentence(
             attempts.append(_check(draft, sources, extended, options))
     fresh = _cover(draft, sources, [], options.max_sources, pool)
     attempts.append(_check(draft, sources, fresh, options))
-    for attempt in attempts:
+    for n, attempt in enumerate(attempts):
         if not attempt.reasons:
-            support = tuple(sorted(attempt.support))
+            support = attempt.support
+            if n > 0 or not valid:
+                support = _prune(draft, sources, support, options)
+            support = tuple(sorted(support))
             return Verdict(True, support, attempt.recall, (), set(support) != set(valid))
     worst = attempts[0] if valid else max(attempts, key=lambda a: a.recall)
     reasons = worst.reasons
