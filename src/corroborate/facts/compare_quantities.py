@@ -19,7 +19,13 @@ from typing import Any
 from corroborate.facts.entities import StoryEntityIndex
 from corroborate.facts.records import ArticleFacts, Evidence, Quantity
 
-__all__ = ["QuantityGroup", "QuantityValue", "compare_quantities", "compatible"]
+__all__ = [
+    "QuantityGroup",
+    "QuantityOptions",
+    "QuantityValue",
+    "compare_quantities",
+    "compatible",
+]
 
 CUMULATIVE_KINDS = frozenset({"killed", "injured", "arrested", "displaced", "affected", "rescued"})
 _STATUS_ORDER = {"conflict": 0, "update": 1, "agree": 2, "single-source": 3}
@@ -119,73 +125,155 @@ def _measure_name(entity: str, q: Quantity) -> str:
     return " ".join(p for p in parts if p)
 
 
+@dataclass(frozen=True, slots=True)
+class QuantityOptions:
+    """When two quantities are taken to report the same fact (tuned on ECB+ topics 1-35).
+
+    ``min_context``: share of the shorter sentence's content words the other
+    sentence shares; ``max_ratio``: values further apart than this factor are
+    taken to be different facts, not one fact reported differently.
+    """
+
+    min_context: float = 0.35
+    max_ratio: float = 1.5
+
+
+_SKIP_UNITS = frozenset({"p.m.", "a.m.", "p.m", "a.m", "time", "o'clock", "percent"})
+
+
+def _context_overlap(a: Quantity, b: Quantity) -> float:
+    sa, sb = set(a.context), set(b.context)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def _ratio(a: Quantity, b: Quantity) -> float:
+    lo, hi = sorted((abs(a.value), abs(b.value)))
+    if lo == 0:
+        return float("inf") if hi else 1.0
+    return hi / lo
+
+
+def _self_consistent(quantities: list[Quantity]) -> bool:
+    """An article that gives one measure two incompatible values is not used to judge it."""
+    return all(compatible(p, q) for x, p in enumerate(quantities) for q in quantities[x + 1 :])
+
+
 def _status(
-    by_article: dict[str, list[Quantity]], kind: str, published: dict[str, datetime | None]
+    by_article: dict[str, list[Quantity]],
+    kind: str,
+    published: dict[str, datetime | None],
+    options: QuantityOptions,
 ) -> str:
     ids = list(by_article)
     if len(ids) == 1:
         return "single-source"
+    usable = [a for a in ids if _self_consistent(by_article[a])]
     disagreeing: list[tuple[str, str]] = []
-    for x, a in enumerate(ids):
-        for b in ids[x + 1 :]:
-            if not any(compatible(p, q) for p in by_article[a] for q in by_article[b]):
+    for x, a in enumerate(usable):
+        for b in usable[x + 1 :]:
+            pairs = [(p, q) for p in by_article[a] for q in by_article[b]]
+            if any(compatible(p, q) for p, q in pairs):
+                continue
+            if any(_ratio(p, q) <= options.max_ratio for p, q in pairs):
                 disagreeing.append((a, b))
     if not disagreeing:
         return "agree"
-    if kind in CUMULATIVE_KINDS:
-        rising = True
-        for a, b in disagreeing:
-            ta, tb = published.get(a), published.get(b)
-            if ta is None or tb is None or ta == tb:
-                rising = False
-                break
-            early, late = (a, b) if ta < tb else (b, a)
-            if max(q.value for q in by_article[late]) <= max(q.value for q in by_article[early]):
-                rising = False
-                break
-        if rising:
-            return "update"
+    if kind in CUMULATIVE_KINDS and _rising(by_article, disagreeing, published):
+        return "update"
     return "conflict"
+
+
+def _rising(
+    by_article: dict[str, list[Quantity]],
+    pairs: list[tuple[str, str]],
+    published: dict[str, datetime | None],
+) -> bool:
+    """True when each disagreeing pair is an earlier smaller and a later larger count."""
+    for a, b in pairs:
+        ta, tb = published.get(a), published.get(b)
+        if ta is None or tb is None or ta == tb:
+            return False
+        early, late = (a, b) if ta < tb else (b, a)
+        if max(q.value for q in by_article[late]) <= max(q.value for q in by_article[early]):
+            return False
+    return True
+
+
+def _clusters(members: list[Quantity], options: QuantityOptions) -> list[list[Quantity]]:
+    """Split quantities sharing a measure key into facts: linked across articles when
+    their sentences share enough context, within an article when the value repeats."""
+    parent = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(members):
+        for j in range(i + 1, len(members)):
+            b = members[j]
+            same_article = a.evidence.article == b.evidence.article
+            if (same_article and a.value == b.value) or (
+                not same_article and _context_overlap(a, b) >= options.min_context
+            ):
+                parent[find(i)] = find(j)
+    out: dict[int, list[Quantity]] = {}
+    for i, q in enumerate(members):
+        out.setdefault(find(i), []).append(q)
+    return list(out.values())
+
+
+def _group(
+    members: list[Quantity],
+    shown: str,
+    published: dict[str, datetime | None],
+    options: QuantityOptions,
+) -> QuantityGroup:
+    by_article: dict[str, list[Quantity]] = {}
+    for q in members:
+        by_article.setdefault(q.evidence.article, []).append(q)
+    values: dict[tuple[float, str | None, str], QuantityValue] = {}
+    for q in members:
+        slot = values.setdefault(
+            (q.value, q.hedge, q.bound), QuantityValue(q.value, q.hedge, q.text, q.bound)
+        )
+        if q.evidence.article not in slot.articles:
+            slot.articles.append(q.evidence.article)
+        slot.evidence.append(q.evidence)
+    first = members[0]
+    return QuantityGroup(
+        measure=_measure_name(shown, first),
+        status=_status(by_article, first.kind, published, options),
+        unit=first.unit,
+        entity=shown,
+        role=first.role,
+        kind=first.kind,
+        values=sorted(values.values(), key=lambda v: (v.value, v.hedge or "")),
+        relations=sorted({q.relation for q in members if q.relation}),
+    )
 
 
 def compare_quantities(
     facts: list[ArticleFacts],
     index: StoryEntityIndex,
     published: dict[str, datetime | None],
+    options: QuantityOptions | None = None,
 ) -> list[QuantityGroup]:
-    """Group the story's quantities by measure and classify each group."""
-    quantities = [q for f in facts for q in f.quantities if q.unit]
+    """Group the story's quantities by measure and fact, and classify each group."""
+    options = options or QuantityOptions()
+    quantities = [q for f in facts for q in f.quantities if q.unit and q.unit not in _SKIP_UNITS]
     parent = _merge_keys([index.canonical(q.entity_key) for q in quantities])
     groups: dict[tuple[str, str, str, str], list[Quantity]] = {}
     for q in quantities:
         entity = parent.get(index.canonical(q.entity_key), index.canonical(q.entity_key))
         groups.setdefault((entity, q.unit, q.role, q.kind), []).append(q)
     out: list[QuantityGroup] = []
-    for (entity, unit, role, kind), members in groups.items():
-        by_article: dict[str, list[Quantity]] = {}
-        for q in members:
-            by_article.setdefault(q.evidence.article, []).append(q)
-        values: dict[tuple[float, str | None, str], QuantityValue] = {}
-        for q in members:
-            slot = values.setdefault(
-                (q.value, q.hedge, q.bound), QuantityValue(q.value, q.hedge, q.text, q.bound)
-            )
-            if q.evidence.article not in slot.articles:
-                slot.articles.append(q.evidence.article)
-            slot.evidence.append(q.evidence)
+    for (entity, _unit, _role, _kind), members in groups.items():
         shown = index.show(entity) if entity else ""
-        relations = sorted({q.relation for q in members if q.relation})
-        out.append(
-            QuantityGroup(
-                measure=_measure_name(shown, members[0]),
-                status=_status(by_article, kind, published),
-                unit=unit,
-                entity=shown,
-                role=role,
-                kind=kind,
-                values=sorted(values.values(), key=lambda v: (v.value, v.hedge or "")),
-                relations=relations,
-            )
-        )
+        for cluster in _clusters(members, options):
+            out.append(_group(cluster, shown, published, options))
     out.sort(key=lambda g: (_STATUS_ORDER[g.status], -len(g.articles), g.measure))
     return out

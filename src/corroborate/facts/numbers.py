@@ -154,7 +154,9 @@ def parse_number(tokens: list[str], i: int) -> ParsedNumber | None:
     if tok in VAGUE:
         return ParsedNumber(VAGUE[tok], 1, vague=True, words=True)
     if tok in ("a", "one") and i + 1 < len(tokens) and tokens[i + 1] in _FRACTIONS:
-        if tokens[i + 1] in ("half", "third", "quarter", "fifth", "tenth"):
+        # "a third of voters" is a fraction; "a third person" an ordinal.
+        followed_by_of = i + 2 < len(tokens) and tokens[i + 2] == "of"
+        if tokens[i + 1] in ("half", "third", "quarter", "fifth", "tenth") and followed_by_of:
             return ParsedNumber(_FRACTIONS[tokens[i + 1]], 2, words=True)
         return None
     if tok == "half":

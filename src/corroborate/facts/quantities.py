@@ -21,8 +21,9 @@ from corroborate.facts.lexicon import (
     PEOPLE_UNITS,
     THRESHOLD_WORDS,
 )
-from corroborate.facts.numbers import granularity, parse_number
+from corroborate.facts.numbers import SCALES, TENS, UNITS, granularity, parse_number
 from corroborate.facts.records import Evidence, Quantity
+from corroborate.text import STOPWORDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -293,9 +294,32 @@ def _role(lower: list[str], i: int, unit_end: int, hedge: str | None) -> str:
     return "level"
 
 
+def stem(word: str) -> str:
+    """A crude stem for context overlap ("winning" ~ "wins", "killed" ~ "kills")."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def sentence_context(lower: list[str]) -> tuple[str, ...]:
+    """Stemmed content words of a sentence without numbers: what its quantities are about."""
+    words = {
+        stem(w.replace("’", "'").removesuffix("'s"))
+        for w in lower
+        if w.isalpha()
+        and w not in STOPWORDS
+        and w not in SCALES
+        and w not in UNITS
+        and w not in TENS
+    }
+    return tuple(sorted(words))
+
+
 def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
     """Every quantity in one sentence (a spaCy ``Doc`` of the sentence text)."""
     lower = [t.text.lower() for t in doc]
+    context = sentence_context(lower)
     out: list[Quantity] = []
     units_seen: list[str] = []
     i = 0
@@ -362,7 +386,20 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
         )
         out.append(
             Quantity(
-                value, text, unit, hedge, bound, lo, hi, entity, key, role, kind, relation, evidence
+                value,
+                text,
+                unit,
+                hedge,
+                bound,
+                lo,
+                hi,
+                entity,
+                key,
+                role,
+                kind,
+                relation,
+                evidence,
+                context,
             )
         )
         relation = None

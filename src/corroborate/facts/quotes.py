@@ -58,9 +58,9 @@ def find_quote_spans(paragraph: str) -> list[QuoteSpan]:
     if not spans:
         for match in _SINGLE_OPEN.finditer(paragraph):
             start = match.end()
-            close = re.search(r"’(?=[\s.,;:!?)\]—–-]|$)", paragraph[start:])
-            if close:
-                spans.append(QuoteSpan(start, start + close.start()))
+            closing = re.search(r"’(?=[\s.,;:!?)\]—–-]|$)", paragraph[start:])
+            if closing:
+                spans.append(QuoteSpan(start, start + closing.start()))
     return spans
 
 

@@ -59,6 +59,7 @@ class Quantity:
     kind: str
     relation: str | None
     evidence: Evidence
+    context: tuple[str, ...] = ()
 
     @property
     def measure_key(self) -> tuple[str, str, str, str]:
@@ -67,6 +68,7 @@ class Quantity:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["evidence"] = self.evidence.to_dict()
+        data["context"] = list(self.context)
         for key in ("lo", "hi"):
             if data[key] in (float("inf"), float("-inf")):
                 data[key] = None
