@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from llm_server import LlmTestServer, Reply, chat_reply
 
 from corroborate.actions.base import ActionResult, ActionTarget, TextBlock
 from corroborate.llm import (
@@ -26,6 +25,7 @@ from corroborate.llm import (
 )
 from corroborate.model import Article
 from corroborate.summarize.records import Citation
+from llm_server import LlmTestServer, Reply, chat_reply
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 
@@ -234,7 +234,10 @@ def test_compare_sections_and_sides(server: LlmTestServer, sources: list[SourceS
 def test_compare_needs_a_target(server: LlmTestServer, sources: list[SourceSentence]) -> None:
     from corroborate.errors import UsageError
 
-    with LlmClient(_config(server.url)) as client, pytest.raises(UsageError, match="target_article"):
+    with (
+        LlmClient(_config(server.url)) as client,
+        pytest.raises(UsageError, match="target_article"),
+    ):
         abstractive_blocks("compare", sources, "", client, LlmOptions(target_article="zz"))
     assert server.received == []
 
@@ -353,7 +356,7 @@ def _seed_articles() -> list[Article]:
     from corroborate.readers import RawInput, default_registry
 
     ctx, registry = Context(), default_registry()
-    out = []
+    out: list[Article] = []
     for n, path in enumerate(sorted(seeds.iterdir())):
         prepared = prepare(RawInput(str(path), path.read_bytes()), ctx, registry, IngestOptions())
         out.extend(dataclasses.replace(a, id=f"seed{n}") for a in prepared.articles)

@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from llm_server import LlmTestServer, Reply, chat_reply
 
 from corroborate.errors import CorroborateError
 from corroborate.llm import ChatMessage, LlmClient, LlmConfig, LlmError, chat_endpoint
+from llm_server import LlmTestServer, Reply, chat_reply
 
 KEY = "sk-test-0123456789"
 MESSAGES = [ChatMessage("system", "be brief"), ChatMessage("user", "hello")]
@@ -32,7 +32,10 @@ def _client(url: str, timeout: float = 0.5, key: str | None = KEY) -> LlmClient:
         ("http://127.0.0.1:8080", "http://127.0.0.1:8080/v1/chat/completions"),
         ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/v1/chat/completions"),
         ("http://localhost:11434/v1", "http://localhost:11434/v1/chat/completions"),
-        ("https://api.example.org/openai/v1/", "https://api.example.org/openai/v1/chat/completions"),
+        (
+            "https://api.example.org/openai/v1/",
+            "https://api.example.org/openai/v1/chat/completions",
+        ),
         ("http://h:1/proxy", "http://h:1/proxy/v1/chat/completions"),
         ("http://h:1/x/chat/completions", "http://h:1/x/chat/completions"),
         ("http://h:1/v1x", "http://h:1/v1x/v1/chat/completions"),

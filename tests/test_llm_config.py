@@ -83,7 +83,7 @@ def test_environment_overrides_file_field_by_field(tmp_path: Path) -> None:
 
 
 def test_file_without_llm_table_is_not_configured(tmp_path: Path) -> None:
-    path = _write(tmp_path / "c.toml", '[other]\nx = 1\n')
+    path = _write(tmp_path / "c.toml", "[other]\nx = 1\n")
     assert load_llm_config({}, path) is None
 
 
