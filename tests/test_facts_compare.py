@@ -1,0 +1,84 @@
+"""Quantity alignment and status rules on hand-made facts (no model needed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from corroborate.errors import UsageError
+from corroborate.facts import compare_story
+from corroborate.facts.compare_quantities import compare_quantities, compatible
+from corroborate.facts.entities import StoryEntityIndex
+from corroborate.facts.quantities import hedge_interval
+from corroborate.facts.records import ArticleFacts, Evidence, Quantity
+
+CONTEXT = ("earthquake", "kill", "province", "struck", "village")
+
+
+def _q(article: str, value: float, hedge: str | None = None, bound: str = "exact") -> Quantity:
+    lo, hi = hedge_interval(value, f"{value:g}", bound)
+    ev = Evidence(article, 0, 0, 3, f"{value:g}")
+    return Quantity(
+        value,
+        f"{value:g}",
+        "people",
+        hedge,
+        bound,
+        lo,
+        hi,
+        None,
+        "",
+        "level",
+        "killed",
+        None,
+        ev,
+        CONTEXT,
+    )
+
+
+def _facts(*quantities: Quantity) -> list[ArticleFacts]:
+    out: dict[str, ArticleFacts] = {}
+    for q in quantities:
+        out.setdefault(q.evidence.article, ArticleFacts(q.evidence.article, "x")).quantities.append(
+            q
+        )
+    return list(out.values())
+
+
+INDEX = StoryEntityIndex({}, {})
+
+
+def test_compatible_uses_hedges() -> None:
+    assert compatible(_q("a", 7), _q("b", 6, "at least", "min"))
+    assert not compatible(_q("a", 7), _q("b", 6))
+    assert compatible(_q("a", 170, "about", "approx"), _q("b", 169))
+
+
+def test_conflict_agree_single_and_update() -> None:
+    groups = compare_quantities(_facts(_q("a", 6), _q("b", 7)), INDEX, {})
+    assert [g.status for g in groups] == ["conflict"]
+    groups = compare_quantities(_facts(_q("a", 6), _q("b", 6, "at least", "min")), INDEX, {})
+    assert [g.status for g in groups] == ["agree"]
+    groups = compare_quantities(_facts(_q("a", 6)), INDEX, {})
+    assert [g.status for g in groups] == ["single-source"]
+    published = {"a": datetime(2013, 5, 1), "b": datetime(2013, 5, 2)}
+    groups = compare_quantities(_facts(_q("a", 6), _q("b", 8)), INDEX, published)
+    assert [g.status for g in groups] == ["update"]
+    # a later article with a smaller toll is a conflict, not an update
+    groups = compare_quantities(_facts(_q("a", 8), _q("b", 6)), INDEX, published)
+    assert [g.status for g in groups] == ["conflict"]
+
+
+def test_far_apart_or_self_inconsistent_values_are_not_conflicts() -> None:
+    groups = compare_quantities(_facts(_q("a", 6), _q("b", 600)), INDEX, {})
+    assert all(g.status != "conflict" for g in groups)
+    groups = compare_quantities(_facts(_q("a", 6), _q("a", 9), _q("b", 7)), INDEX, {})
+    assert all(g.status != "conflict" for g in groups)
+
+
+def test_compare_story_rejects_bad_input() -> None:
+    from corroborate.config import Context
+
+    with pytest.raises(UsageError):
+        compare_story([], Context())

@@ -1,0 +1,90 @@
+"""Quote spans, speakers and fidelity rules on small fixtures (no model needed)."""
+
+from __future__ import annotations
+
+from corroborate.facts.compare_quotes import relate
+from corroborate.facts.entities import NamedSpan
+from corroborate.facts.quotes import extract_quotes, find_quote_spans
+from corroborate.facts.records import Evidence, Quotation
+from corroborate.text import article_sentences
+
+
+def _spans(paragraph: str) -> list[str]:
+    return [paragraph[s.start : s.end] for s in find_quote_spans(paragraph)]
+
+
+def test_quote_spans_straight_curly_single_and_nested() -> None:
+    assert _spans('He said "it is over" today.') == ["it is over"]
+    assert _spans("“We won,” she said. “And ‘truly’ so.”") == ["We won,", "And ‘truly’ so."]
+    assert _spans("Leaders agree to meet ‘in near future’ - Outlet") == ["in near future"]
+    assert _spans("It's Carney's win.") == []
+
+
+def _ents(body: str, names: list[tuple[str, str]]) -> list[NamedSpan]:
+    out = []
+    for name, label in names:
+        start = body.index(name)
+        out.append(NamedSpan(start, start + len(name), label, name, 0))
+    return out
+
+
+def test_speakers_said_x_x_said_colon_pronoun_and_statement() -> None:
+    paragraphs = [
+        "“We will win,” Jane Doe said on Monday.",
+        "“It is not over,” she told reporters.",
+        "Police chief Tom Roe said: “Nobody was hurt.”",
+        "“Stay home,” said Tom Roe.",
+        "According to the city's press office, the roads were closed.",
+        "“Roads reopen Friday,” the statement said.",
+        "“Buses run as usual.”",
+        "Roe said the crash was “a terrible accident” for the town.",
+    ]
+    body = "\n\n".join(paragraphs)
+    ents = _ents(body, [("Jane Doe", "PERSON"), ("Tom Roe", "PERSON")])
+    ents += [
+        NamedSpan(
+            body.index("Tom Roe", body.index("said Tom")),
+            body.index("Tom Roe", body.index("said Tom")) + 7,
+            "PERSON",
+            "Tom Roe",
+            3,
+        )
+    ]
+    quotes = extract_quotes("a", paragraphs, article_sentences(paragraphs), ents)
+    got = [(q.text, q.speaker_key, q.partial) for q in quotes]
+    assert got[0] == ("We will win,", "doe", False)
+    assert got[1] == ("It is not over,", "doe", False)
+    assert got[2] == ("Nobody was hurt.", "roe", False)
+    assert got[3] == ("Stay home,", "roe", False)
+    assert got[4][1] == got[5][1] and "office" in got[4][1]
+    assert got[6] == ("a terrible accident", "roe", True)
+    for q in quotes:
+        assert body[q.evidence.start : q.evidence.end] == q.text or q.text in body
+
+
+def test_quote_running_over_paragraphs_is_one_quote() -> None:
+    paragraphs = ["“First part of it.", "“Second part,” Ann Lee said."]
+    body = "\n\n".join(paragraphs)
+    quotes = extract_quotes("a", paragraphs, article_sentences(paragraphs), [])
+    assert len(quotes) == 1
+    assert quotes[0].text == "First part of it. Second part,"
+    assert body[quotes[0].evidence.start :].startswith("First part")
+
+
+def _q(text: str, partial: bool = False) -> Quotation:
+    return Quotation(text, "x", "x", partial, Evidence("a", 0, 0, len(text), text))
+
+
+def test_fidelity_relations() -> None:
+    full = _q("The election does not affect the plan to make Canada a state.")
+    assert relate(_q("The election does not affect the plan to make Canada a state."), full) == (
+        "verbatim"
+    )
+    assert relate(_q("does not affect the plan", partial=True), full) == "verbatim"
+    assert relate(_q("The election does not affect the plan."), full) == "trimmed"
+    assert relate(_q("The election does not affect ... Canada a state."), full) == "trimmed"
+    assert relate(_q("The election will change the plan to make Canada a state."), full) == (
+        "altered"
+    )
+    # typography only: curly vs straight apostrophes are not an alteration
+    assert relate(_q("Trump’s plan", partial=True), _q("Trump's plan", partial=True)) == "verbatim"
