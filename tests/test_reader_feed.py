@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corroborate.config import Context, Limits
 from corroborate.errors import InputError
@@ -177,3 +179,47 @@ def test_sniff_and_registry_choice() -> None:
     assert READER.sniff(RawInput("x", b"Plain text that mentions <rss> feeds.")) == 0
     assert {".rss", ".atom", ".xml"} <= set(READER.suffixes)
     assert "application/rss+xml" in READER.media_types
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<rss>",
+                "</rss>",
+                "<channel>",
+                "</channel>",
+                "<item>",
+                "</item>",
+                "<title>",
+                "</title>",
+                "<link>",
+                "</link>",
+                "<description>",
+                "</description>",
+                "&amp;",
+                "&lol;",
+                "<!ENTITY a 'b'>",
+                "<!DOCTYPE rss [",
+                "]>",
+                "<![CDATA[",
+                "]]>",
+                "text ",
+                "https://x.example/a",
+                "<pubDate>2025-02-30</pubDate>",
+                "\u00e9",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_any_feed_like_input_reads_or_fails_cleanly(parts: list[str]) -> None:
+    data = ('<?xml version="1.0"?>' + "".join(parts)).encode()
+    assert 0.0 <= READER.sniff(RawInput("f.rss", data)) <= 1.0
+    try:
+        out = READER.read(RawInput("f.rss", data), Context())
+    except InputError:
+        return
+    for article in out.articles:
+        assert article.paragraphs and all(p.strip() for p in article.paragraphs)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corroborate.config import Context
 from corroborate.errors import InputError
@@ -210,3 +212,18 @@ def test_bare_fragment_is_read() -> None:
     [article] = READER.read(RawInput("f.html", data), Context()).articles
     assert article.paragraphs == [PARAGRAPH[3:-4].strip()]
     assert article.title == "" and "no title found in HTML" in article.warnings
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("<>/&;#!- \n\tpbrdivscript=\"'aé\u201c")), max_size=200)
+)
+def test_fragment_paragraphs_never_fails_nor_yields_blank(fragment: str) -> None:
+    paragraphs = fragment_paragraphs(fragment)
+    assert all(p and p == p.strip() and "\n" not in p for p in paragraphs)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_sniff_is_a_score_for_any_bytes(data: bytes) -> None:
+    assert 0.0 <= READER.sniff(RawInput("x", data)) <= 1.0

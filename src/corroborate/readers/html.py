@@ -21,19 +21,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lxml.etree
 import lxml.html
-import trafilatura
-from trafilatura.settings import Document
-from trafilatura.utils import load_html
 
 from corroborate.config import Context
 from corroborate.errors import InputError
 from corroborate.model import Article
 from corroborate.readers.base import RawInput, Reader, ReaderOutput
 from corroborate.text import DecodedText, decode_bytes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from trafilatura.settings import Document
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -302,9 +302,14 @@ def _page_language(tree: Any) -> str | None:
     return None
 
 
+# Elements at (nearly) libxml2's depth limit; a plain child path is evaluated
+# level by level, in time linear in the page size.
+_AT_DEPTH_LIMIT = lxml.etree.XPath("boolean(" + "/*" * (LIBXML2_MAX_DEPTH - 1) + ")")
+
+
 def _max_depth_reached(tree: Any) -> bool:
     """True when libxml2 hit its nesting limit, i.e. part of the page was not parsed."""
-    return bool(tree.xpath(f"boolean(//*[count(ancestor::*) >= {LIBXML2_MAX_DEPTH - 2}])"))
+    return bool(_AT_DEPTH_LIMIT(tree))
 
 
 def _split_authors(value: str | None) -> list[str]:
@@ -338,7 +343,13 @@ def _lines(text: str | None) -> list[str]:
 
 def _load_tree(text: str) -> Any:
     """The parsed page; a bare fragment (``<p>...</p>``), which trafilatura's loader
-    rejects as dubious, is read inside an ``<html><body>`` wrapper."""
+    rejects as dubious, is read inside an ``<html><body>`` wrapper.
+
+    trafilatura is imported on first use: it takes a good part of a second to
+    import, which a run that reads no HTML should not pay.
+    """
+    from trafilatura.utils import load_html
+
     tree = load_html(text)
     if tree is None and not _OPEN_HTML.search(text) and not _OPEN_BODY.search(text):
         tree = load_html(f"<html><body>{text}</body></html>")
@@ -347,7 +358,10 @@ def _load_tree(text: str) -> Any:
 
 def _main_text(tree: Any, url: str | None, options: HtmlOptions) -> Document | None:
     """trafilatura's main text and metadata; it works on a copy, so ``tree`` stays whole."""
-    doc = trafilatura.bare_extraction(
+    from trafilatura import bare_extraction
+    from trafilatura.settings import Document
+
+    doc = bare_extraction(
         tree,
         url=url,
         fast=options.fast,
