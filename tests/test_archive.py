@@ -68,28 +68,32 @@ def test_search_is_safe_for_any_query(archive: Archive) -> None:
     assert archive.search("   ") == []
 
 
-def test_interrupted_write_leaves_archive_as_before(
-    archive: Archive, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    archive.add(_article())
-    before = archive.conn.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0]
+class _CrashingConnection:
+    """Passes statements to SQLite but fails at the version row, after the article row."""
 
-    real_to_dict = Article.to_dict
-    calls = []
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.crashed = False
 
-    def explode(self: Article) -> dict[str, object]:
-        calls.append(1)
-        if len(calls) == 2:  # after the articles row is written, before its version row
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql.startswith("INSERT INTO article_versions"):
+            assert self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
+            self.crashed = True
             raise RuntimeError("simulated crash half-way through a write")
-        return real_to_dict(self)
+        return self._conn.execute(sql, *args)
 
-    monkeypatch.setattr(Article, "to_dict", explode)
+
+def test_interrupted_write_leaves_archive_as_before(archive: Archive) -> None:
+    archive.add(_article())
+    real = archive.conn
+    crashing = _CrashingConnection(real)
+    archive.conn = crashing  # type: ignore[assignment]
     with pytest.raises(RuntimeError):
         archive.add(_article("A different body."))
-    monkeypatch.undo()
-    assert len(calls) == 2
+    archive.conn = real
+    assert crashing.crashed
     assert archive.count() == 1
-    assert archive.conn.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0] == before
+    assert archive.conn.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0] == 1
     assert archive.search("different") == []
     assert archive.integrity_check() == "ok"
 

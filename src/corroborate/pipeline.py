@@ -55,7 +55,7 @@ def detect_language(article: Article, ctx: Context) -> Article:
         return article
     import py3langid
 
-    sample = (article.title + "\n" + "\n".join(article.paragraphs[:8]))[:4000]
+    sample = (article.title + "\n" + "\n".join(article.paragraphs[:4]))[:1200]
     code, _score = py3langid.classify(sample)
     return replace(article, language=str(code))
 
@@ -94,6 +94,7 @@ class IngestOptions:
 
     reader: str | None = None
     template_min_articles: int = 3
+    batch_size: int = 200
     steps: tuple[ArticleStep, ...] = STEPS
 
 
@@ -234,16 +235,36 @@ def ingest_raw(
     ctx: Context,
     registry: ReaderRegistry | None = None,
     options: IngestOptions | None = None,
+    on_outcome: Callable[[IngestOutcome], None] | None = None,
 ) -> list[IngestOutcome]:
-    """Ingest one raw input (used by the web reader's upload and paste)."""
+    """Ingest one raw input (a file, a page, a paste); returns every outcome.
+
+    Articles are committed in batches of ``options.batch_size``; an outcome is
+    reported (``on_outcome``) only after its article's batch is committed, so
+    whatever was reported as stored survives a crash.
+    """
     options = options or IngestOptions()
     prepared = prepare(raw, ctx, registry or default_registry(), options)
-    outcomes = [IngestOutcome(e.source, "error", reason=e.reason) for e in prepared.errors]
-    for article in prepared.articles:
-        outcomes.append(store(article, archive, options))
+    outcomes: list[IngestOutcome] = []
+
+    def report(outcome: IngestOutcome) -> None:
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    for error in prepared.errors:
+        report(IngestOutcome(error.source, "error", reason=error.reason))
+    articles = prepared.articles
+    for start in range(0, len(articles), options.batch_size):
+        with archive.transaction():
+            stored = [
+                store(a, archive, options) for a in articles[start : start + options.batch_size]
+            ]
+        for outcome in stored:
+            report(outcome)
     for link in prepared.links:
         archive.add_pending_link(link, raw.name)
-        outcomes.append(IngestOutcome(raw.name, "link", reason=f"link to fetch: {link}"))
+        report(IngestOutcome(raw.name, "link", reason=f"link to fetch: {link}"))
     return outcomes
 
 
@@ -266,11 +287,10 @@ def ingest(
     for item in expand_sources(sources, ctx.limits):
         if item.raw is None:
             assert item.error is not None
-            new = [IngestOutcome(item.name, "error", reason=item.error.reason)]
-        else:
-            new = ingest_raw(item.raw, archive, ctx, registry, options)
-        for outcome in new:
-            report.outcomes.append(outcome)
+            error = IngestOutcome(item.name, "error", reason=item.error.reason)
+            report.outcomes.append(error)
             if on_outcome is not None:
-                on_outcome(outcome)
+                on_outcome(error)
+            continue
+        report.outcomes.extend(ingest_raw(item.raw, archive, ctx, registry, options, on_outcome))
     return report

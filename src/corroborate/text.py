@@ -88,6 +88,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
 
 def fix_text(text: str) -> str:
     """Repair mojibake and odd characters for display; keeps curly quotes and dashes."""
+    if text.isascii() and not _CONTROL.search(text):
+        return text  # nothing ftfy could change: skip its (slow) analysis
     fixed = ftfy.fix_text(
         text,
         uncurl_quotes=False,
@@ -129,7 +131,8 @@ _SPACES = re.compile(r"\s+")
 
 def normalize_for_matching(text: str) -> str:
     """Fold what should not count as a difference: quotes, dashes, spacing, width."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP)
     return _SPACES.sub(" ", text).strip()
 
 

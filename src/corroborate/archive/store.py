@@ -170,10 +170,11 @@ class Archive:
             if previous is None:
                 article.id = article.id or digest
                 article.version = 1
+                row = self._row(article, digest, now)
                 conn.execute(
                     "INSERT INTO articles(id, content_hash, url, source, title, body, published_at,"
                     " ingested_at, version, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    self._row(article, digest, now),
+                    row,
                 )
                 status: AddStatus = "ingested"
             else:
@@ -189,7 +190,7 @@ class Archive:
             conn.execute(
                 "INSERT INTO article_versions(content_hash, article_id, version, record, ingested_at)"
                 " VALUES (?,?,?,?,?)",
-                (digest, article.id, article.version, json.dumps(article.to_dict()), now),
+                (digest, article.id, article.version, row[-1], now),
             )
             return AddResult(status, article.id, article.version)
 
