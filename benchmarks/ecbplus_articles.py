@@ -22,15 +22,40 @@ DEV_TOPICS = range(1, 36)
 TEST_TOPICS = range(36, 46)
 
 _RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(\d)\s+\.\s+(\d)"), r"\1.\2"),
+    (re.compile(r"(\d)\.\s+(\d)"), r"\1.\2"),
+    (re.compile(r"(\d)\s*,\s+(\d{3})\b"), r"\1,\2"),
+    (re.compile(r"(\d)\s*:\s+(\d\d)\b"), r"\1:\2"),
+    (re.compile(r"\b([A-Z])\.\s+([A-Z])\.(?=\s)"), r"\1.\2."),
     (re.compile(r"``\s*"), "“"),
     (re.compile(r"\s*''"), "”"),
     (re.compile(r"\s+([,.;:?!%)\]])"), r"\1"),
     (re.compile(r"([(\[$])\s+"), r"\1"),
     (re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE), r"\1"),
     (re.compile(r"(\w)\s+-\s+(\w)"), r"\1-\2"),
-    (re.compile(r"(\d)\s+,\s+(\d{3})\b"), r"\1,\2"),
-    (re.compile(r"(\d)\s+\.\s+(\d)"), r"\1.\2"),
+    (re.compile(r"(\w)\s*’\s*(\w)"), r"\1’\2"),
+    (re.compile(r"‘\s+"), "‘"),
+    (re.compile(r"\s+’"), "’"),
 ]
+
+
+def _curl_straight_quotes(sentences: list[str]) -> list[str]:
+    """Straight double quotes alternate open/close over the document: make them curly."""
+    out: list[str] = []
+    opened = False
+    for sentence in sentences:
+        chars: list[str] = []
+        for ch in sentence:
+            if ch == '"':
+                chars.append("”" if opened else "“")
+                opened = not opened
+            else:
+                chars.append(ch)
+        text = "".join(chars)
+        text = re.sub(r"“\s+", "“", text)
+        text = re.sub(r"\s+”", "”", text)
+        out.append(text)
+    return out
 
 
 def detokenize(sentence: str) -> str:
@@ -82,7 +107,7 @@ def load_stories(topics: range, path: Path = ECBPLUS) -> dict[str, list[Article]
             record = json.loads(line)
             if record["topic"] not in topics:
                 continue
-            sentences = [detokenize(s) for s in record["sentences"]]
+            sentences = _curl_straight_quotes([detokenize(s) for s in record["sentences"]])
             published = None
             if record["doc"].endswith("ecbplus.xml") and sentences:
                 sentences = sentences[1:]

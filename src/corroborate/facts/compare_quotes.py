@@ -40,7 +40,7 @@ class QuoteOptions:
 
     min_cover: float = 0.5
     altered_cover: float = 0.6
-    min_rare_overlap: float = 0.35
+    min_rare_overlap: float = 0.45
 
 
 @dataclass(slots=True)
@@ -256,9 +256,9 @@ def _fidelity(
 ) -> tuple[str, int | None]:
     best: tuple[int, int | None, str] = (99, None, "single-source")
     for j in idxs:
-        if quotes[j].evidence.article == quotes[i].evidence.article:
-            continue
         link = links.get((min(i, j), max(i, j)))
+        if link is None:
+            continue  # judged only against the versions it was aligned with
         relation = relate(quotes[i], quotes[j])
         if relation == "altered":
             short = quote_words(quotes[i].text)
