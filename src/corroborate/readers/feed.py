@@ -33,6 +33,7 @@ __all__ = [
     "READER",
     "FeedOptions",
     "entity_declaration",
+    "entry_article",
     "read_feed",
     "sniff_feed",
 ]
