@@ -14,10 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ecbplus_articles import DEV_TOPICS, ECBPLUS, TEST_TOPICS, load_stories  # noqa: E402
-
-from corroborate.config import Context  # noqa: E402
-from corroborate.facts import StoryFacts, compare_story  # noqa: E402
+from corroborate.config import Context
+from corroborate.facts import StoryFacts, compare_story
+from ecbplus_articles import DEV_TOPICS, ECBPLUS, TEST_TOPICS, load_stories
 
 LABELS = Path(__file__).resolve().parent / "data" / "facts" / "ecbplus_test_labels.json"
 
