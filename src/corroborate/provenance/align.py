@@ -1,0 +1,338 @@
+"""Sentence alignment between articles: verbatim, paraphrase, shared quote, unaligned.
+
+All sentences of a story are prepared once (one embedding call, one sparse
+shingle matrix). Candidates are the pairs that share enough shingles or whose
+embeddings are close (each sentence's nearest neighbours included); only those
+are scored by the paraphrase model, in one batch, then classified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from corroborate.config import Context
+from corroborate.errors import UsageError
+from corroborate.model import Article
+from corroborate.provenance.embed import embed_sentences
+from corroborate.provenance.lexical import Tokens, lcs_length, tokens_of
+from corroborate.provenance.paraphrase import ScorerModel, feature_matrix, load_model
+from corroborate.provenance.quotes import QuotedWord, quoted_words
+from corroborate.text import STOPWORDS, Sentence, article_sentences
+
+__all__ = [
+    "KINDS",
+    "AlignOptions",
+    "PairAlignment",
+    "PreparedArticle",
+    "SentenceLink",
+    "align_articles",
+    "align_prepared",
+    "article_key",
+    "classify_link",
+    "prepare_articles",
+]
+
+KINDS = ("verbatim", "paraphrase", "shared-quote")
+_RANK = {"verbatim": 3, "paraphrase": 2, "shared-quote": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class AlignOptions:
+    """Thresholds of the aligner (tuned on the dev half of benchmarks/reuse.py)."""
+
+    lex_candidate: float = 0.3  # shingle containment that makes a candidate pair
+    emb_candidate: float = 0.8  # sentence cosine that makes a candidate pair
+    nearest: int = 1  # each sentence's nearest neighbours (by cosine) are candidates...
+    nearest_floor: float = 0.65  # ...when at least this close
+    verbatim: float = 0.8  # word LCS / longer sentence for a verbatim copy
+    contained: float = 0.9  # or LCS / shorter sentence, when lengths are comparable
+    paraphrase: float = 0.5  # paraphrase probability for a paraphrase link
+    quote_in: float = 0.5  # share of the common words inside quotes (in both)
+    quote_same: float = 0.6  # LCS of the quoted words / shorter quote: same words quoted
+    min_words: int = 4  # shorter sentences (datelines, "Reuter") are never aligned
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceLink:
+    """One aligned pair: sentence ``a`` of the first article, ``b`` of the second.
+
+    ``score`` is the paraphrase probability of the pair (for every kind, so
+    links compare); ``overlap`` the word LCS over the longer sentence.
+    """
+
+    a: int
+    b: int
+    kind: str
+    score: float
+    overlap: float
+    a_text: str
+    b_text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kind": self.kind,
+            "score": round(self.score, 4),
+            "overlap": round(self.overlap, 4),
+            "a_text": self.a_text,
+            "b_text": self.b_text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PairAlignment:
+    """Sentence alignment of two articles; sentences with no link are unaligned."""
+
+    a: str
+    b: str
+    a_sentences: tuple[Sentence, ...]
+    b_sentences: tuple[Sentence, ...]
+    a_words: tuple[int, ...]
+    b_words: tuple[int, ...]
+    links: tuple[SentenceLink, ...]
+
+    def unaligned(self, side: str) -> list[int]:
+        """Indices of sentences of side ``"a"`` or ``"b"`` with no link."""
+        linked = {getattr(link, side) for link in self.links}
+        sents = self.a_sentences if side == "a" else self.b_sentences
+        return [s.index for s in sents if s.index not in linked]
+
+    def share(self, side: str, kinds: Sequence[str] = ("verbatim", "paraphrase")) -> float:
+        """Share of the words of one side in sentences linked with one of ``kinds``."""
+        if side not in ("a", "b"):
+            raise UsageError(f"side must be 'a' or 'b', not {side!r}")
+        counts = self.a_words if side == "a" else self.b_words
+        linked = {getattr(link, side) for link in self.links if link.kind in kinds}
+        total = sum(counts)
+        return sum(counts[i] for i in linked) / total if total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "a_sentences": [s.text for s in self.a_sentences],
+            "b_sentences": [s.text for s in self.b_sentences],
+            "links": [link.to_dict() for link in self.links],
+            "a_unaligned": self.unaligned("a"),
+            "b_unaligned": self.unaligned("b"),
+            "share": {"a": round(self.share("a"), 4), "b": round(self.share("b"), 4)},
+        }
+
+
+@dataclass(slots=True)
+class PreparedArticle:
+    """An article's sentences with what alignment needs, computed once per story."""
+
+    key: str
+    article: Article
+    sentences: list[Sentence]
+    quoted: list[list[QuotedWord]]
+    offset: int  # index of its first sentence in the story-wide arrays
+    tokens: dict[int, Tokens] = field(default_factory=dict)
+
+    def words(self, i: int) -> list[str]:
+        return [q.word for q in self.quoted[i]]
+
+    def token(self, i: int) -> Tokens:
+        """Feature tokens of sentence ``i``, computed on first use."""
+        tok = self.tokens.get(i)
+        if tok is None:
+            tok = self.tokens[i] = tokens_of(self.sentences[i].text)
+        return tok
+
+
+@dataclass(slots=True)
+class StoryIndex:
+    """Story-wide arrays: unit sentence embeddings and a sparse shingle matrix."""
+
+    articles: list[PreparedArticle]
+    embeddings: np.ndarray
+    shingles: sparse.csr_matrix
+    sizes: np.ndarray
+    usable: np.ndarray  # sentence long enough to align
+
+
+def article_key(article: Article) -> str:
+    """The id to show for an article: its id, else its content hash."""
+    return article.id or article.content_hash
+
+
+def _shingles(words: list[str]) -> set[str]:
+    content = [w for w in words if w not in STOPWORDS]
+    return set(content) | {f"{x} {y}" for x, y in zip(words, words[1:], strict=False)}
+
+
+def prepare_articles(articles: Sequence[Article], ctx: Context, opts: AlignOptions) -> StoryIndex:
+    """Split, flag quotes, embed and shingle every sentence of the articles."""
+    prepared: list[PreparedArticle] = []
+    texts: list[str] = []
+    for article in articles:
+        if not isinstance(article, Article):
+            raise UsageError(f"expected Article records, got {type(article).__name__}")
+        sents = article_sentences(article.paragraphs)
+        prepared.append(
+            PreparedArticle(
+                article_key(article), article, sents, quoted_words(article.paragraphs, sents), len(texts)
+            )
+        )
+        texts.extend(s.text for s in sents)
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    sizes: list[int] = []
+    usable: list[bool] = []
+    row = 0
+    for p in prepared:
+        for i in range(len(p.sentences)):
+            words = p.words(i)
+            sh = _shingles(words)
+            for s in sh:
+                rows.append(row)
+                cols.append(vocab.setdefault(s, len(vocab)))
+            sizes.append(len(sh))
+            usable.append(len(words) >= opts.min_words)
+            row += 1
+    matrix = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(row, max(len(vocab), 1))
+    )
+    emb = embed_sentences(ctx.nlp.wordllama(), texts)
+    return StoryIndex(prepared, emb, matrix, np.array(sizes, dtype=np.float32), np.array(usable))
+
+
+def _candidates(index: StoryIndex, pa: PreparedArticle, pb: PreparedArticle, opts: AlignOptions) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) pairs worth scoring between two prepared articles."""
+    na, nb = len(pa.sentences), len(pb.sentences)
+    if not na or not nb:
+        return []
+    sa, sb = slice(pa.offset, pa.offset + na), slice(pb.offset, pb.offset + nb)
+    cos = index.embeddings[sa] @ index.embeddings[sb].T
+    inter = (index.shingles[sa] @ index.shingles[sb].T).toarray()
+    smaller = np.minimum.outer(index.sizes[sa], index.sizes[sb])
+    smaller[smaller == 0] = 1
+    mask = (inter / smaller >= opts.lex_candidate) | (cos >= opts.emb_candidate)
+    if opts.nearest > 0:
+        k = min(opts.nearest, nb)
+        top_b = np.argpartition(-cos, k - 1, axis=1)[:, :k]
+        mask[np.arange(na)[:, None], top_b] |= cos[np.arange(na)[:, None], top_b] >= opts.nearest_floor
+        k = min(opts.nearest, na)
+        top_a = np.argpartition(-cos, k - 1, axis=0)[:k, :]
+        mask[top_a, np.arange(nb)[None, :]] |= cos[top_a, np.arange(nb)[None, :]] >= opts.nearest_floor
+    mask &= index.usable[sa][:, None] & index.usable[sb][None, :]
+    ii, jj = np.nonzero(mask)
+    return [(int(i), int(j), float(cos[i, j])) for i, j in zip(ii, jj, strict=True)]
+
+
+def _shared_positions(a: list[str], b: list[str], n: int = 3) -> tuple[set[int], set[int]]:
+    """Positions of words in a and b covered by a word n-gram the two share."""
+    grams_b: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(b) - n + 1):
+        grams_b.setdefault(tuple(b[j : j + n]), []).append(j)
+    pos_a: set[int] = set()
+    pos_b: set[int] = set()
+    for i in range(len(a) - n + 1):
+        hits = grams_b.get(tuple(a[i : i + n]))
+        if hits:
+            pos_a.update(range(i, i + n))
+            for j in hits:
+                pos_b.update(range(j, j + n))
+    return pos_a, pos_b
+
+
+def classify_link(qa: list[QuotedWord], qb: list[QuotedWord], prob: float, opts: AlignOptions) -> tuple[str | None, float]:
+    """The kind of a candidate pair (or None) and its word overlap (LCS / longer)."""
+    wa, wb = [q.word for q in qa], [q.word for q in qb]
+    if not wa or not wb:
+        return None, 0.0
+    lcs = lcs_length(wa, wb)
+    longer, shorter = max(len(wa), len(wb)), min(len(wa), len(wb))
+    overlap = lcs / longer
+    pos_a, pos_b = _shared_positions(wa, wb)
+    if pos_a and pos_b:
+        in_a = sum(1 for i in pos_a if qa[i].quoted) / len(pos_a)
+        in_b = sum(1 for j in pos_b if qb[j].quoted) / len(pos_b)
+        quote_a = [q.word for q in qa if q.quoted]
+        quote_b = [q.word for q in qb if q.quoted]
+        out_a = [q.word for q in qa if not q.quoted]
+        out_b = [q.word for q in qb if not q.quoted]
+        if quote_a and quote_b and min(in_a, in_b) >= opts.quote_in:
+            same_quote = lcs_length(quote_a, quote_b) / min(len(quote_a), len(quote_b))
+            out_longer = max(len(out_a), len(out_b)) or 1
+            outside_copied = lcs_length(out_a, out_b) / out_longer >= opts.verbatim
+            if same_quote >= opts.quote_same and not outside_copied:
+                return "shared-quote", overlap
+    if overlap >= opts.verbatim or (lcs / shorter >= opts.contained and shorter / longer >= 0.5):
+        return "verbatim", overlap
+    if prob >= opts.paraphrase:
+        return "paraphrase", overlap
+    return None, overlap
+
+
+def _select(found: list[SentenceLink]) -> tuple[SentenceLink, ...]:
+    """Keep each sentence's best link on either side (its best counterpart(s))."""
+    def rank(link: SentenceLink) -> tuple[int, float]:
+        return _RANK[link.kind], link.score + link.overlap
+
+    best_a: dict[int, SentenceLink] = {}
+    best_b: dict[int, SentenceLink] = {}
+    for link in found:
+        if link.a not in best_a or rank(link) > rank(best_a[link.a]):
+            best_a[link.a] = link
+        if link.b not in best_b or rank(link) > rank(best_b[link.b]):
+            best_b[link.b] = link
+    keep = {(x.a, x.b): x for x in (*best_a.values(), *best_b.values())}
+    return tuple(sorted(keep.values(), key=lambda x: (x.a, x.b)))
+
+
+def align_prepared(
+    index: StoryIndex,
+    pairs: Sequence[tuple[int, int]],
+    ctx: Context,
+    opts: AlignOptions,
+    model: ScorerModel | None = None,
+) -> list[PairAlignment]:
+    """Align the given (article, article) index pairs of a prepared story, scoring in one batch."""
+    model = model or load_model()
+    jobs: list[tuple[int, int, int, int, float]] = []
+    for pi, pj in pairs:
+        for i, j, c in _candidates(index, index.articles[pi], index.articles[pj], opts):
+            jobs.append((pi, pj, i, j, c))
+    arts = index.articles
+    tokens = [(arts[pi].token(i), arts[pj].token(j)) for pi, pj, i, j, _ in jobs]
+    texts = [(arts[pi].sentences[i].text, arts[pj].sentences[j].text) for pi, pj, i, j, _ in jobs]
+    cos = np.array([c for *_, c in jobs], dtype=np.float64)
+    probs = model.probability(feature_matrix(texts, ctx, tokens, cos)) if jobs else np.zeros(0)
+    found: dict[tuple[int, int], list[SentenceLink]] = {p: [] for p in pairs}
+    for (pi, pj, i, j, _), prob in zip(jobs, probs, strict=True):
+        kind, overlap = classify_link(arts[pi].quoted[i], arts[pj].quoted[j], float(prob), opts)
+        if kind is not None:
+            found[(pi, pj)].append(
+                SentenceLink(i, j, kind, float(prob), overlap, arts[pi].sentences[i].text, arts[pj].sentences[j].text)
+            )
+    out = []
+    for pi, pj in pairs:
+        a, b = arts[pi], arts[pj]
+        out.append(
+            PairAlignment(
+                a=a.key,
+                b=b.key,
+                a_sentences=tuple(a.sentences),
+                b_sentences=tuple(b.sentences),
+                a_words=tuple(len(q) for q in a.quoted),
+                b_words=tuple(len(q) for q in b.quoted),
+                links=_select(found[(pi, pj)]),
+            )
+        )
+    return out
+
+
+def align_articles(a: Article, b: Article, ctx: Context, opts: AlignOptions | None = None) -> PairAlignment:
+    """Align every sentence of ``a`` with its best counterpart(s) in ``b``."""
+    opts = opts or AlignOptions()
+    index = prepare_articles([a, b], ctx, opts)
+    return align_prepared(index, [(0, 1)], ctx, opts)[0]

@@ -1,0 +1,187 @@
+"""Pure lexical features of a sentence pair: overlap, order, numbers, names, length.
+
+No model and no I/O: every function takes text (or tokens) and returns numbers,
+so the paraphrase scorer, the aligner and the tests share one definition.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any
+from dataclasses import dataclass
+
+from corroborate.text import STOPWORDS, normalize_for_matching, words
+
+__all__ = [
+    "LEXICAL_FEATURES",
+    "Tokens",
+    "char_ngrams",
+    "lcs_length",
+    "lexical_features",
+    "ngrams",
+    "tokens_of",
+]
+
+_NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+    "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
+    "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30", "forty": "40",
+    "fifty": "50", "hundred": "100", "thousand": "1000", "million": "1000000",
+    "billion": "1000000000", "half": "0.5", "dozen": "12",
+}  # fmt: skip
+_NEGATIONS = frozenset({"not", "no", "never", "n't", "none", "nor", "nothing", "without"})
+_CAPITAL = re.compile(r"\b[A-Z][A-Za-z'\-]*[A-Za-z]|\b[A-Z]\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """What the features need from one sentence, computed once."""
+
+    words: tuple[str, ...]
+    content: frozenset[str]
+    numbers: frozenset[str]
+    names: frozenset[str]
+    negations: int
+    chars: str
+    grams: tuple[tuple[tuple[str, ...], ...], ...]
+    gram_sets: tuple[frozenset[tuple[str, ...]], ...]
+    char3: frozenset[str]
+    char4: frozenset[str]
+
+
+def _number_key(token: str) -> str:
+    token = token.rstrip("%").replace(",", "")
+    try:
+        value = float(token)
+    except ValueError:
+        return token
+    return f"{value:g}"
+
+
+def tokens_of(text: str) -> Tokens:
+    """Tokenise one sentence for matching (quotes and dashes folded, lower-cased)."""
+    norm = normalize_for_matching(text)
+    toks = tuple(words(norm))
+    content = frozenset(t for t in toks if t not in STOPWORDS)
+    numbers = frozenset(
+        _number_key(t) if t[0].isdigit() else _NUMBER_WORDS[t]
+        for t in toks
+        if t[0].isdigit() or t in _NUMBER_WORDS
+    )
+    # Capitalised words not at the very start: a cheap proper-name detector that
+    # needs no parser (sentence-initial words are ambiguous and skipped).
+    names = frozenset(
+        m.group(0).lower()
+        for m in _CAPITAL.finditer(norm)
+        if m.start() > 0 and m.group(0).lower() not in STOPWORDS
+    )
+    negations = sum(1 for t in toks if t in _NEGATIONS or t.endswith("n't"))
+    chars = " ".join(toks)
+    grams = tuple(tuple(toks[i : i + n] for i in range(len(toks) - n + 1)) for n in (1, 2, 3, 4))
+    return Tokens(
+        words=toks,
+        content=content,
+        numbers=numbers,
+        names=names,
+        negations=negations,
+        chars=chars,
+        grams=grams,
+        gram_sets=tuple(frozenset(g) for g in grams),
+        char3=frozenset(char_ngrams(chars, 3)),
+        char4=frozenset(char_ngrams(chars, 4)),
+    )
+
+
+def ngrams(toks: Sequence[str], n: int) -> set[tuple[str, ...]]:
+    """The set of word n-grams of a token sequence."""
+    return {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
+
+
+def char_ngrams(text: str, n: int) -> set[str]:
+    """The set of character n-grams of a string."""
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
+
+
+def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
+    """Length of the longest common subsequence of two token sequences.
+
+    Bit-parallel (Allison-Dix / Hyyro): one big-integer step per token of ``b``,
+    about 20x faster in CPython than the dynamic-programming table.
+    """
+    if not a or not b:
+        return 0
+    masks: dict[str, int] = {}
+    for i, x in enumerate(a):
+        masks[x] = masks.get(x, 0) | (1 << i)
+    full = (1 << len(a)) - 1
+    v = full
+    for y in b:
+        u = v & masks.get(y, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(a) - v.bit_count()
+
+
+def _overlaps(sa: AbstractSet[Any], sb: AbstractSet[Any]) -> tuple[float, float, float]:
+    """(min containment, max containment, Jaccard) of two sets; zeros when empty."""
+    if not sa or not sb:
+        return 0.0, 0.0, 0.0
+    inter = len(sa & sb)
+    ca, cb = inter / len(sa), inter / len(sb)
+    return min(ca, cb), max(ca, cb), inter / len(sa | sb)
+
+
+def _bleu(a: Tokens, b: Tokens) -> float:
+    """Smoothed sentence BLEU (1-4 grams) of ``a`` against ``b``, no brevity penalty."""
+    prod = 1.0
+    for grams_a, set_b in zip(a.grams, b.gram_sets, strict=True):
+        hit = sum(1 for g in grams_a if g in set_b)
+        prod *= (hit + 1) / (len(grams_a) + 1)
+    return float(prod**0.25)
+
+
+LEXICAL_FEATURES: tuple[str, ...] = (
+    "word_min", "word_max", "word_jac",
+    "content_min", "content_max", "content_jac",
+    "bi_min", "bi_max", "tri_min", "tri_max",
+    "char4_jac", "char4_min", "char3_jac",
+    "lcs_min", "lcs_max", "bleu_min", "bleu_max",
+    "num_any", "num_diff", "num_same",
+    "name_diff", "name_any",
+    "neg_diff", "len_ratio", "len_log",
+)  # fmt: skip
+
+
+def lexical_features(ta: Tokens, tb: Tokens) -> list[float]:
+    """The :data:`LEXICAL_FEATURES` of a pair, symmetric in ``a`` and ``b``."""
+    wa, wb = ta.words, tb.words
+    w = _overlaps(ta.gram_sets[0], tb.gram_sets[0])
+    c = _overlaps(ta.content, tb.content)
+    bi = _overlaps(ta.gram_sets[1], tb.gram_sets[1])
+    tri = _overlaps(ta.gram_sets[2], tb.gram_sets[2])
+    c4 = _overlaps(ta.char4, tb.char4)
+    c3 = _overlaps(ta.char3, tb.char3)
+    lcs = lcs_length(wa, wb)
+    la, lb = max(len(wa), 1), max(len(wb), 1)
+    b1, b2 = _bleu(ta, tb), _bleu(tb, ta)
+    nums = ta.numbers | tb.numbers
+    num_diff = len(ta.numbers ^ tb.numbers)
+    names_diff = len(ta.names ^ tb.names)
+    return [
+        w[0], w[1], w[2],
+        c[0], c[1], c[2],
+        bi[0], bi[1], tri[0], tri[1],
+        c4[2], c4[0], c3[2],
+        min(lcs / la, lcs / lb), max(lcs / la, lcs / lb),
+        min(b1, b2), max(b1, b2),
+        1.0 if nums else 0.0,
+        float(min(num_diff, 4)),
+        1.0 if nums and num_diff == 0 else 0.0,
+        float(min(names_diff, 6)),
+        1.0 if ta.names or tb.names else 0.0,
+        1.0 if (ta.negations > 0) != (tb.negations > 0) else 0.0,
+        min(la, lb) / max(la, lb),
+        abs(math.log(la / lb)),
+    ]  # fmt: skip

@@ -1,0 +1,190 @@
+"""Sentence-level paraphrase scorer: lexical, order, embedding and agreement features.
+
+The features (see :mod:`corroborate.provenance.lexical` and
+:mod:`corroborate.provenance.embed`) are combined by a small logistic model
+fitted on the MRPC train split only (``benchmarks/train_paraphrase.py``); its
+parameters ship as JSON beside this module and are applied with numpy, so
+scoring needs no pickle and no download.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from corroborate.config import Context
+from corroborate.errors import CorroborateError, UsageError
+from corroborate.provenance.embed import EMBED_FEATURES, embed_features, embed_sentences
+from corroborate.provenance.lexical import LEXICAL_FEATURES, Tokens, lexical_features, tokens_of
+
+__all__ = [
+    "FEATURE_NAMES",
+    "PairScore",
+    "ScorerModel",
+    "feature_matrix",
+    "load_model",
+    "score_pair",
+    "score_pairs",
+]
+
+FEATURE_NAMES: tuple[str, ...] = LEXICAL_FEATURES + EMBED_FEATURES
+MODEL_FILE = "paraphrase_model.json"
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """A paraphrase probability, its label at the model's threshold, and the features."""
+
+    score: float
+    label: str
+    features: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 4),
+            "label": self.label,
+            "features": {k: round(v, 4) for k, v in self.features.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScorerModel:
+    """A fitted logistic model over expanded features: standardise, dot, sigmoid."""
+
+    feature_names: tuple[str, ...]
+    expansion: tuple[str, ...]
+    low: np.ndarray
+    high: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+    meta: dict[str, Any]
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """Paraphrase probability for each row of a (n, len(feature_names)) matrix.
+
+        Features are clipped to the range seen in training first, so a pair
+        unlike any training pair cannot be pushed to a confident score by a
+        linear term extrapolated past its data.
+        """
+        clipped = np.clip(features, self.low, self.high)
+        x = (expand(clipped, self.expansion) - self.mean) / self.scale
+        z = x @ self.coef + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScorerModel:
+        names = tuple(data["feature_names"])
+        if names != FEATURE_NAMES:
+            raise CorroborateError(
+                "paraphrase model was fitted on other features; "
+                "rerun benchmarks/train_paraphrase.py"
+            )
+        return cls(
+            feature_names=names,
+            expansion=tuple(data.get("expansion", ())),
+            low=np.asarray(data["low"], dtype=np.float64),
+            high=np.asarray(data["high"], dtype=np.float64),
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            coef=np.asarray(data["coef"], dtype=np.float64),
+            intercept=float(data["intercept"]),
+            threshold=float(data["threshold"]),
+            meta=dict(data.get("meta", {})),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feature_names": list(self.feature_names),
+            "expansion": list(self.expansion),
+            "low": [float(v) for v in self.low],
+            "high": [float(v) for v in self.high],
+            "mean": [float(v) for v in self.mean],
+            "scale": [float(v) for v in self.scale],
+            "coef": [float(v) for v in self.coef],
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "meta": self.meta,
+        }
+
+
+def expand(features: np.ndarray, expansion: Sequence[str]) -> np.ndarray:
+    """Append products ``"f1*f2"`` named in ``expansion`` to the base features."""
+    if not expansion:
+        return features
+    index = {n: i for i, n in enumerate(FEATURE_NAMES)}
+    extra = []
+    for term in expansion:
+        left, right = term.split("*")
+        extra.append(features[:, index[left]] * features[:, index[right]])
+    return np.column_stack([features, *extra])
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ScorerModel:
+    """The shipped model (read once per process; it is immutable)."""
+    try:
+        text = resources.files("corroborate.provenance").joinpath(MODEL_FILE).read_text("utf-8")
+    except FileNotFoundError as exc:
+        raise CorroborateError(
+            f"{MODEL_FILE} is missing from the installed package; "
+            "reinstall corroborate or rerun benchmarks/train_paraphrase.py"
+        ) from exc
+    return ScorerModel.from_dict(json.loads(text))
+
+
+def feature_matrix(
+    pairs: Sequence[tuple[str, str]],
+    ctx: Context,
+    tokens: Sequence[tuple[Tokens, Tokens]] | None = None,
+    sentence_cos: np.ndarray | None = None,
+) -> np.ndarray:
+    """Features of each pair, shape (len(pairs), len(FEATURE_NAMES)).
+
+    Callers that already tokenised or embedded the sentences (the aligner) pass
+    ``tokens`` and ``sentence_cos`` to avoid doing it twice.
+    """
+    for a, b in pairs:
+        if not isinstance(a, str) or not isinstance(b, str):
+            raise UsageError("paraphrase pairs must be (str, str)")
+    if not pairs:
+        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float64)
+    toks = list(tokens) if tokens is not None else [(tokens_of(a), tokens_of(b)) for a, b in pairs]
+    model = ctx.nlp.wordllama()
+    if sentence_cos is None:
+        va = embed_sentences(model, [a for a, _ in pairs])
+        vb = embed_sentences(model, [b for _, b in pairs])
+        sentence_cos = np.einsum("ij,ij->i", va, vb)
+    lex = np.array([lexical_features(ta, tb) for ta, tb in toks], dtype=np.float64)
+    emb = embed_features(model, toks, sentence_cos)
+    return np.column_stack([lex, emb])
+
+
+def score_pairs(
+    pairs: Sequence[tuple[str, str]], ctx: Context, model: ScorerModel | None = None
+) -> list[PairScore]:
+    """Score many sentence pairs at once (embeddings are batched)."""
+    model = model or load_model()
+    x = feature_matrix(pairs, ctx)
+    probs = model.probability(x) if len(pairs) else np.zeros(0)
+    return [
+        PairScore(
+            score=float(p),
+            label="paraphrase" if p >= model.threshold else "different",
+            features=dict(zip(FEATURE_NAMES, (float(v) for v in row), strict=True)),
+        )
+        for p, row in zip(probs, x, strict=True)
+    ]
+
+
+def score_pair(a: str, b: str, ctx: Context, model: ScorerModel | None = None) -> PairScore:
+    """Paraphrase score of one sentence pair; see :func:`score_pairs`."""
+    return score_pairs([(a, b)], ctx, model)[0]
