@@ -155,33 +155,29 @@ def _ratio(a: Quantity, b: Quantity) -> float:
     return hi / lo
 
 
+def _self_consistent(quantities: list[Quantity]) -> bool:
+    """An article that gives one measure two incompatible values is not used to judge it."""
+    return all(compatible(p, q) for x, p in enumerate(quantities) for q in quantities[x + 1 :])
+
+
 def _status(
     by_article: dict[str, list[Quantity]],
     kind: str,
     published: dict[str, datetime | None],
     options: QuantityOptions,
 ) -> str:
-    """Compare article by article: a pair disagrees when some value of one and some value
-    of the other are about the same thing (shared context, same order of magnitude),
-    incompatible, and neither has a compatible value in the other article."""
     ids = list(by_article)
     if len(ids) == 1:
         return "single-source"
+    usable = [a for a in ids if _self_consistent(by_article[a])]
     disagreeing: list[tuple[str, str]] = []
-    for x, a in enumerate(ids):
-        for b in ids[x + 1 :]:
-            qa, qb = by_article[a], by_article[b]
-            for p in qa:
-                if any(compatible(p, q) for q in qb):
-                    continue
-                if any(
-                    not any(compatible(q, r) for r in qa)
-                    and _ratio(p, q) <= options.max_ratio
-                    and _context_overlap(p, q) >= options.min_context
-                    for q in qb
-                ):
-                    disagreeing.append((a, b))
-                    break
+    for x, a in enumerate(usable):
+        for b in usable[x + 1 :]:
+            pairs = [(p, q) for p in by_article[a] for q in by_article[b]]
+            if any(compatible(p, q) for p, q in pairs):
+                continue
+            if any(_ratio(p, q) <= options.max_ratio for p, q in pairs):
+                disagreeing.append((a, b))
     if not disagreeing:
         return "agree"
     if kind in CUMULATIVE_KINDS and _rising(by_article, disagreeing, published):
