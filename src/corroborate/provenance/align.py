@@ -34,6 +34,7 @@ __all__ = [
     "align_prepared",
     "article_key",
     "classify_link",
+    "numbers_conflict",
     "prepare_articles",
 ]
 
@@ -47,14 +48,14 @@ class AlignOptions:
 
     lex_candidate: float = 0.3  # shingle containment that makes a candidate pair
     emb_candidate: float = 0.8  # sentence cosine that makes a candidate pair
-    nearest: int = 1  # each sentence's nearest neighbours (by cosine) are candidates...
-    nearest_floor: float = 0.65  # ...when at least this close
+    nearest: int = 2  # each sentence's nearest neighbours (by cosine) are candidates...
+    nearest_floor: float = 0.45  # ...when at least this close
     verbatim: float = 0.8  # word LCS / longer sentence for a verbatim copy
     contained: float = 0.9  # or LCS / shorter sentence, when lengths are comparable
-    paraphrase: float = 0.5  # paraphrase probability for a paraphrase link
+    paraphrase: float = 0.2  # paraphrase probability for a paraphrase link
     quote_in: float = 0.5  # share of the common words inside quotes (in both)
     quote_same: float = 0.6  # LCS of the quoted words / shorter quote: same words quoted
-    min_words: int = 4  # shorter sentences (datelines, "Reuter") are never aligned
+    min_words: int = 4  # shorter sentences align only when repeated word for word
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,6 @@ class StoryIndex:
     embeddings: np.ndarray
     shingles: sparse.csr_matrix
     sizes: np.ndarray
-    usable: np.ndarray  # sentence long enough to align
 
 
 def article_key(article: Article) -> str:
@@ -186,7 +186,6 @@ def prepare_articles(articles: Sequence[Article], ctx: Context, opts: AlignOptio
     rows: list[int] = []
     cols: list[int] = []
     sizes: list[int] = []
-    usable: list[bool] = []
     row = 0
     for p in prepared:
         for i in range(len(p.sentences)):
@@ -196,13 +195,12 @@ def prepare_articles(articles: Sequence[Article], ctx: Context, opts: AlignOptio
                 rows.append(row)
                 cols.append(vocab.setdefault(s, len(vocab)))
             sizes.append(len(sh))
-            usable.append(len(words) >= opts.min_words)
             row += 1
     matrix = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(row, max(len(vocab), 1))
     )
     emb = embed_sentences(ctx.nlp.wordllama(), texts)
-    return StoryIndex(prepared, emb, matrix, np.array(sizes, dtype=np.float32), np.array(usable))
+    return StoryIndex(prepared, emb, matrix, np.array(sizes, dtype=np.float32))
 
 
 def _candidates(index: StoryIndex, pa: PreparedArticle, pb: PreparedArticle, opts: AlignOptions) -> list[tuple[int, int, float]]:
@@ -223,7 +221,6 @@ def _candidates(index: StoryIndex, pa: PreparedArticle, pb: PreparedArticle, opt
         k = min(opts.nearest, na)
         top_a = np.argpartition(-cos, k - 1, axis=0)[:k, :]
         mask[top_a, np.arange(nb)[None, :]] |= cos[top_a, np.arange(nb)[None, :]] >= opts.nearest_floor
-    mask &= index.usable[sa][:, None] & index.usable[sb][None, :]
     ii, jj = np.nonzero(mask)
     return [(int(i), int(j), float(cos[i, j])) for i, j in zip(ii, jj, strict=True)]
 
@@ -244,13 +241,32 @@ def _shared_positions(a: list[str], b: list[str], n: int = 3) -> tuple[set[int],
     return pos_a, pos_b
 
 
-def classify_link(qa: list[QuotedWord], qb: list[QuotedWord], prob: float, opts: AlignOptions) -> tuple[str | None, float]:
-    """The kind of a candidate pair (or None) and its word overlap (LCS / longer)."""
+def numbers_conflict(ta: Tokens, tb: Tokens) -> bool:
+    """Both sentences give numbers and neither's numbers are all in the other's.
+
+    "won 169 seats" against "won 168 seats" is the same kind of statement with
+    a different figure: evidence of separate reporting, not of rewording.
+    """
+    na, nb = ta.numbers, tb.numbers
+    return bool(na and nb) and not (na <= nb or nb <= na)
+
+
+def classify_link(
+    qa: list[QuotedWord], qb: list[QuotedWord], prob: float, opts: AlignOptions
+) -> tuple[str | None, float]:
+    """The kind of a candidate pair (or None) and its word overlap (LCS / longer).
+
+    ``prob`` is the paraphrase probability; callers pass 0 when the numbers of
+    the two sentences conflict, so such a pair can only be verbatim or a quote.
+    """
     wa, wb = [q.word for q in qa], [q.word for q in qb]
     if not wa or not wb:
         return None, 0.0
-    lcs = lcs_length(wa, wb)
     longer, shorter = max(len(wa), len(wb)), min(len(wa), len(wb))
+    if shorter < opts.min_words:
+        # Too short to judge rewording ("Pay April 15"): only an exact repeat counts.
+        return ("verbatim", 1.0) if wa == wb else (None, 0.0)
+    lcs = lcs_length(wa, wb)
     overlap = lcs / longer
     pos_a, pos_b = _shared_positions(wa, wb)
     if pos_a and pos_b:
@@ -309,6 +325,8 @@ def align_prepared(
     probs = model.probability(feature_matrix(texts, ctx, tokens, cos)) if jobs else np.zeros(0)
     found: dict[tuple[int, int], list[SentenceLink]] = {p: [] for p in pairs}
     for (pi, pj, i, j, _), prob in zip(jobs, probs, strict=True):
+        if numbers_conflict(arts[pi].token(i), arts[pj].token(j)):
+            prob = 0.0
         kind, overlap = classify_link(arts[pi].quoted[i], arts[pj].quoted[j], float(prob), opts)
         if kind is not None:
             found[(pi, pj)].append(
