@@ -233,7 +233,12 @@ def _link_score(
     short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     if len(short) < 2 and short != long:
         return 0.0, ""
-    cover = _cover(short, long)
+    long_set = set(long)
+    # Cheap upper bound of the in-order cover: skips the diff for unrelated quotes.
+    bound = sum(1 for w in short if w in long_set) / len(short)
+    if bound < options.min_cover and not (same_speaker and qa.speaker_key and qb.speaker_key):
+        return 0.0, ""
+    cover = _cover(short, long) if bound >= options.min_cover else 0.0
     if (
         cover >= options.min_cover
         and (same_speaker or cover >= 0.8)
