@@ -30,6 +30,7 @@ from corroborate.summarize.records import (
 )
 from corroborate.summarize.redundancy import SimilarityIndex, similarity_matrix
 from corroborate.summarize.select import Problem, extend_overflow, greedy_select
+from corroborate.summarize.trim import TrimOptions
 from corroborate.summarize.units import Stemmer, Unit, build_units
 
 __all__ = ["digest_story", "summarize_article"]
@@ -88,7 +89,7 @@ def digest_story(
     if not articles:
         return digest
     stemmer = Stemmer()
-    units = build_units(articles, stemmer, options.trim)
+    units = build_units(articles, stemmer, TrimOptions(options.trim, options.compress))
     for unit in units:
         unit.article_id = ids[unit.article]
     if not units:
@@ -111,12 +112,7 @@ def digest_story(
         options.focus_weight,
         relevance,
     )
-    candidates = [
-        i
-        for i, u in enumerate(units)
-        if options.min_sentence_words <= u.n_words <= options.max_sentence_words
-        and not u.text.rstrip().endswith("?")
-    ]
+    candidates = _candidates(units, options)
     problem = Problem(
         units=units,
         candidates=candidates,
@@ -124,6 +120,7 @@ def digest_story(
         budget=options.max_words,
         conflict=index.same_fact,
         prior={},
+        length_power=options.length_power,
     )
     chosen = greedy_select(problem)
     extra = extend_overflow(problem, chosen) if options.overflow else None
@@ -147,6 +144,28 @@ def digest_story(
     return digest
 
 
+def _candidates(units: Sequence[Unit], options: DigestOptions) -> list[int]:
+    """Units a digest may show: not questions or quotations, of a reasonable length.
+
+    When a story has no sentence in the length range (short items), any
+    non-question sentence within ``max_sentence_words`` may be chosen.
+    """
+    usable = [
+        i
+        for i, u in enumerate(units)
+        if u.n_words <= options.max_sentence_words
+        and not u.text.rstrip().endswith("?")
+        and not (options.skip_quotes and _is_quote(u.text))
+    ]
+    preferred = [i for i in usable if units[i].n_words >= options.min_sentence_words]
+    return preferred or usable
+
+
+def _is_quote(text: str) -> bool:
+    """A sentence that opens with a quotation mark or holds a "..." quotation."""
+    return text.lstrip()[:1] in {'"', "\u201c", "`", "'"} or text.count('"') >= 2
+
+
 def _block(
     articles: Sequence[Article],
     units: Sequence[Unit],
@@ -161,7 +180,7 @@ def _block(
     citations.extend(_citation(articles, units[j], ids) for j in index.matches(i))
     support = len({c.article_id for c in citations})
     section: Section = "common" if support >= common_min else "additional"
-    return DigestSentence(unit.text, citations, support, section)
+    return DigestSentence(unit.text, citations, support, section, list(unit.spans))
 
 
 def summarize_article(article: Article, options: ArticleSummaryOptions | None = None) -> Digest:
@@ -175,7 +194,7 @@ def summarize_article(article: Article, options: ArticleSummaryOptions | None = 
     ids = _article_ids([article])
     digest = Digest(blocks=[], articles=1, max_words=options.max_words, article_ids=ids)
     stemmer = Stemmer()
-    units = build_units([article], stemmer, options.trim)
+    units = build_units([article], stemmer, TrimOptions(options.trim, False))
     if not units:
         return digest
     frequency: dict[str, int] = {}
@@ -204,7 +223,10 @@ def summarize_article(article: Article, options: ArticleSummaryOptions | None = 
         chosen = fitting[:1]
     for i in sorted(chosen):
         unit = units[i]
-        digest.blocks.append(DigestSentence(unit.text, [_citation([article], unit, ids)], 1, "key"))
+        block = DigestSentence(
+            unit.text, [_citation([article], unit, ids)], 1, "key", list(unit.spans)
+        )
+        digest.blocks.append(block)
     return digest
 
 
@@ -217,6 +239,7 @@ def _as_unigrams(unit: Unit) -> Unit:
         start=unit.start,
         end=unit.end,
         text=unit.text,
+        spans=unit.spans,
         n_words=unit.n_words,
         stems=unit.stems,
         content=unit.content,

@@ -50,18 +50,20 @@ class Citation:
 class DigestSentence:
     """A sentence of a summary with every article that reports it.
 
-    ``text`` is the first citation's sentence, possibly shortened by removing a
-    wire dateline or a leading connective ("But", "However,"); apart from a
-    capitalised first letter and the final full stop it is a substring of that
-    sentence. ``support`` counts the distinct articles among the citations.
-    ``section`` is ``common`` (most outlets report it), ``additional`` (only
-    some do) or ``key`` (a one-article summary).
+    ``text`` is the first citation's sentence as shown: ``spans`` are the pieces
+    of that article's body it is made of (offsets into ``article.body``), joined
+    by single spaces; trimming may drop a wire dateline or a leading connective
+    (and, with ``compress``, attributions), capitalise the new first letter and
+    end the text with a full stop. ``support`` counts the distinct articles
+    among the citations. ``section`` is ``common`` (most outlets report it),
+    ``additional`` (only some do) or ``key`` (a one-article summary).
     """
 
     text: str
     citations: list[Citation]
     support: int
     section: Section
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class DigestSentence:
             "citations": [c.to_dict() for c in self.citations],
             "support": self.support,
             "section": self.section,
+            "spans": [list(span) for span in self.spans],
         }
 
 
@@ -138,12 +141,16 @@ class DigestOptions:
     - ``common_share``: share of the articles that must report a fact for it to
       be in the ``common`` section (and at least two articles).
     - ``use_embeddings``: use wordllama embeddings for paraphrases and focus.
-    - ``trim``: drop datelines and leading connectives from shown sentences.
+    - ``trim``: drop datelines and leading connectives from shown sentences;
+      ``compress``: also drop attributions, parentheticals and a leading weekday.
+    - ``skip_quotes``: never choose a sentence that is a direct quotation.
+    - ``length_power``: the greedy choice ranks sentences by new concept weight
+      per ``words ** length_power`` (below 1 favours longer sentences).
     """
 
     max_words: int = 250
     overflow: bool = False
-    min_sentence_words: int = 8
+    min_sentence_words: int = 15
     max_sentence_words: int = 60
     min_concept_articles: int = 3
     focus_weight: float = 1.0
@@ -151,6 +158,9 @@ class DigestOptions:
     common_share: float = 0.5
     use_embeddings: bool = True
     trim: bool = True
+    compress: bool = False
+    skip_quotes: bool = True
+    length_power: float = 0.8
 
     def __post_init__(self) -> None:
         _check_positive("max_words", self.max_words)
@@ -162,6 +172,7 @@ class DigestOptions:
             raise UsageError(f"focus_weight must not be negative, got {self.focus_weight}")
         _check_unit("duplicate_threshold", self.duplicate_threshold)
         _check_unit("common_share", self.common_share)
+        _check_unit("length_power", self.length_power)
 
 
 @dataclass(frozen=True, slots=True)

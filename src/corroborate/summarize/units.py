@@ -8,25 +8,25 @@ leading connective removed) and its stemmed tokens and content bigrams (the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import snowballstemmer
+import Stemmer as pystemmer
 
 from corroborate.model import Article
+from corroborate.summarize.trim import TrimOptions, render, trim_spans
 from corroborate.text import STOPWORDS, article_sentences, words
 
-__all__ = ["Stemmer", "Unit", "build_units", "trim_sentence"]
+__all__ = ["Stemmer", "Unit", "build_units"]
 
 Concept = tuple[str, str]
 
 
 class Stemmer:
-    """English Snowball stemmer with a per-run cache (one object per summary call)."""
+    """English Snowball stemmer (PyStemmer, C) with a per-run cache (one per summary call)."""
 
     def __init__(self) -> None:
-        self._stemmer = snowballstemmer.stemmer("english")
+        self._stemmer = pystemmer.Stemmer("english")
         self._cache: dict[str, str] = {}
 
     def stem(self, word: str) -> str:
@@ -42,7 +42,8 @@ class Unit:
     """One sentence of one article, ready for scoring and selection.
 
     ``start``/``end`` are the whole sentence in ``article.body`` (what a citation
-    points at); ``text`` is what a summary shows. ``stems`` holds every token's
+    points at); ``text`` is what a summary shows, made of the body pieces
+    ``spans`` (absolute offsets) after trimming. ``stems`` holds every token's
     stem, ``content`` the stems of non-stopwords and ``concepts`` the stemmed
     bigrams that are not two stopwords.
     """
@@ -54,43 +55,11 @@ class Unit:
     start: int
     end: int
     text: str
+    spans: list[tuple[int, int]]
     n_words: int
     stems: list[str]
     content: frozenset[str]
     concepts: frozenset[Concept]
-
-
-# "PINE RIDGE, S.D. (AP) _ ", "MADRID, February 17 (Xinhua) -- ", "WASHINGTON -- ".
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Za-z.'\-]*(?:[ ,]+[A-Za-z0-9.'\-]+){0,5}\s*\([A-Za-z .&\-]{2,25}\)"
-    r"|[A-Z][A-Z.'\-]+(?:[ ,]+[A-Z][A-Za-z.'\-]*){0,3})"
-    r"\s*(?:--|_|\u2014|\u2013|-|:)\s+(?=\S)"
-)
-_CONNECTIVE = re.compile(
-    r"^(?:But|And|Also|However|Meanwhile|Moreover|Furthermore|In addition|"
-    r"Still|Yet|So|Besides|Indeed|Nevertheless|Nonetheless|Instead|Thus|Therefore)"
-    r"(?:,\s*|\s+)(?=[A-Za-z0-9\"'\u201c])"
-)
-
-
-def trim_sentence(text: str, first_in_article: bool) -> tuple[int, str]:
-    """Where the shown text starts in ``text``, and the shown text.
-
-    Removes a wire dateline (only from an article's first sentence) and a
-    leading connective; capitalises the new first letter.
-    """
-    cut = 0
-    if first_in_article:
-        match = _DATELINE.match(text)
-        if match and len(text) - match.end() > 20:
-            cut = match.end()
-    match = _CONNECTIVE.match(text[cut:])
-    if match and len(text) - cut - match.end() > 20:
-        cut += match.end()
-    shown = text[cut:]
-    if cut and shown[:1].islower():
-        shown = shown[0].upper() + shown[1:]
-    return cut, shown
 
 
 def _concepts(stems: Sequence[str], tokens: Sequence[str]) -> frozenset[Concept]:
@@ -102,15 +71,14 @@ def _concepts(stems: Sequence[str], tokens: Sequence[str]) -> frozenset[Concept]
     return frozenset(out)
 
 
-def build_units(articles: Sequence[Article], stemmer: Stemmer, trim: bool) -> list[Unit]:
+def build_units(articles: Sequence[Article], stemmer: Stemmer, trim: TrimOptions) -> list[Unit]:
     """Every sentence of every article as a unit, in article then sentence order."""
     units: list[Unit] = []
     for a_index, article in enumerate(articles):
         sentences = article_sentences(article.paragraphs)
         for position, sentence in enumerate(sentences):
-            shown = sentence.text
-            if trim:
-                _, shown = trim_sentence(sentence.text, position == 0)
+            kept = trim_spans(sentence.text, position == 0, trim)
+            shown = render(sentence.text, kept)
             tokens = words(shown)
             stems = [stemmer.stem(t) for t in tokens]
             content = frozenset(s for s, t in zip(stems, tokens, strict=True) if t not in STOPWORDS)
@@ -123,6 +91,7 @@ def build_units(articles: Sequence[Article], stemmer: Stemmer, trim: bool) -> li
                     start=sentence.start,
                     end=sentence.end,
                     text=shown,
+                    spans=[(sentence.start + s, sentence.start + e) for s, e in kept],
                     n_words=len(shown.split()),
                     stems=stems,
                     content=content,
