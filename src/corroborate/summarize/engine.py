@@ -123,6 +123,11 @@ def digest_story(
         length_power=options.length_power,
     )
     chosen = greedy_select(problem)
+    room = options.max_words - sum(units[i].n_words for i in chosen)
+    if any(units[i].n_words <= room for i in candidates if i not in chosen):
+        # Room left once the shared concepts are covered: add what fewer outlets say.
+        problem.weights = concept_weights(units, 1, query, options.focus_weight, relevance)
+        chosen = greedy_select(problem, chosen)
     extra = extend_overflow(problem, chosen) if options.overflow else None
     common_min = max(2, math.ceil(options.common_share * len(articles)))
     blocks = [_block(articles, units, index, i, int(support[i]), common_min, ids) for i in chosen]

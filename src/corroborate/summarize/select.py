@@ -42,13 +42,21 @@ def _gain(problem: Problem, i: int, covered: set[Concept]) -> float:
     return value * problem.prior.get(i, 1.0)
 
 
-def greedy_select(problem: Problem) -> list[int]:
-    """Lazy greedy: repeatedly take the unit with the best new weight per word that fits."""
+def greedy_select(problem: Problem, start: Sequence[int] = ()) -> list[int]:
+    """Lazy greedy: repeatedly take the unit with the best new weight per word that fits.
+
+    ``start`` are units already chosen (their concepts count as covered); the
+    result includes them first.
+    """
+    chosen: list[int] = list(start)
     covered: set[Concept] = set()
-    chosen: list[int] = []
-    used = 0
+    for i in chosen:
+        covered.update(problem.units[i].concepts)
+    used = sum(problem.units[i].n_words for i in chosen)
     heap: list[tuple[float, int, int]] = []
     for i in problem.candidates:
+        if i in chosen:
+            continue
         n = problem.units[i].n_words
         heapq.heappush(heap, (-_gain(problem, i, covered) / n**problem.length_power, i, 0))
     version = 0
