@@ -81,7 +81,7 @@ def _prefix_end(pattern: re.Pattern[str], text: str, at: int) -> int:
 
 def trim_spans(text: str, first_in_article: bool, options: TrimOptions) -> list[Span]:
     """The spans of ``text`` a summary keeps (offsets into ``text``, in order)."""
-    spans: list[Span] = [(0, len(text))]
+    spans: list[Span] = [(0, len(text))] if text else []
     if not options.trim and not options.compress:
         return spans
     at = 0
@@ -94,7 +94,7 @@ def trim_spans(text: str, first_in_article: bool, options: TrimOptions) -> list[
         at = _prefix_end(pattern, text, at)
     spans = _cut(spans, 0, at)
     if not options.compress:
-        return spans
+        return [(s, e) for s, e in spans if e > s]
     for pattern in (_TRAILING_ATTRIBUTION, _INNER_ATTRIBUTION, _PARENTHETICAL):
         for match in pattern.finditer(text, at):
             # An inner attribution's closing comma becomes the join's space.
