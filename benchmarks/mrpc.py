@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from train_paraphrase import read_mrpc
 
 from corroborate.config import Context
 from corroborate.provenance.paraphrase import FEATURE_NAMES, feature_matrix, load_model, score_pairs
+from train_paraphrase import read_mrpc
 
 
 def acc_f1(pred: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -44,8 +44,10 @@ def main() -> None:
         print(f"baseline {name:<9} (cut {cut:.3f} tuned on train): accuracy {acc:.1%}  F1 {f1:.1%}")
     model = load_model()
     acc, f1 = acc_f1(model.probability(x_te) >= model.threshold, y_te)
-    print(f"corroborate scorer (logistic, {len(FEATURE_NAMES)} features): "
-          f"accuracy {acc:.1%}  F1 {f1:.1%}   [target >= 80.0% / 86.0]")
+    print(
+        f"corroborate scorer (logistic, {len(FEATURE_NAMES)} features): "
+        f"accuracy {acc:.1%}  F1 {f1:.1%}   [target >= 80.0% / 86.0]"
+    )
     pairs = [(p.a, p.b) for p in test]
     timings = []
     for _ in range(3):
@@ -53,8 +55,10 @@ def main() -> None:
         score_pairs(pairs, ctx)
         timings.append(time.perf_counter() - t0)
     med = float(np.median(timings))
-    print(f"score_pairs on {len(pairs)} pairs: median {med:.2f} s "
-          f"({len(pairs) / med:,.0f} pairs/s, 3 runs, model already loaded)")
+    print(
+        f"score_pairs on {len(pairs)} pairs: median {med:.2f} s "
+        f"({len(pairs) / med:,.0f} pairs/s, 3 runs, model already loaded)"
+    )
 
 
 if __name__ == "__main__":

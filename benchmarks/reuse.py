@@ -70,7 +70,8 @@ def read_reuters() -> dict[str, Doc]:
         sys.exit(f"Reuters-21578 not found at {REUTERS} (needs ../shared beside the repo)")
     docs: dict[str, Doc] = {}
     for path in sorted(REUTERS.glob("reut2-*.sgm.gz")):
-        raw = gzip.open(path, "rb").read().decode("latin-1")
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read().decode("latin-1")
         for m in re.finditer(r'<REUTERS[^>]*NEWID="(\d+)">(.*?)</REUTERS>', raw, re.S):
             body = re.search(r"<BODY>(.*?)</BODY>", m.group(2), re.S)
             if not body:
@@ -103,7 +104,9 @@ def _light_edit(doc: Doc, rng: random.Random) -> list[str]:
     """Drop the last paragraph and change one word in every third sentence."""
     swaps = {"said": "says", "would": "will", "the": "this", "percent": "pct", "pct": "percent"}
     out = []
-    for k, sent in enumerate(sentences(doc.paragraphs[:-1] if len(doc.paragraphs) > 3 else doc.paragraphs)):
+    for k, sent in enumerate(
+        sentences(doc.paragraphs[:-1] if len(doc.paragraphs) > 3 else doc.paragraphs)
+    ):
         if k % 3 == 0:
             toks = sent.split()
             idx = [i for i, t in enumerate(toks) if t in swaps]
@@ -128,25 +131,53 @@ def build_items(docs: dict[str, Doc], seed: int = 0) -> list[Item]:
         items.append(Item(orig, article(f"{doc.id}-rewrite", rew), "rewrite", "a", "rewrite"))
         osents = sentences(doc.paragraphs)
         mixed = [osents[k] if k % 3 == 2 and k < len(osents) else s for k, s in enumerate(rew)]
-        items.append(Item(article(f"{doc.id}-mixed", mixed), orig, "rewrite", "b", "rewrite+copied"))
-        items.append(Item(orig, article(f"{doc.id}-edit", _light_edit(doc, rng)), "copy", "a", "edited copy"))
+        items.append(
+            Item(article(f"{doc.id}-mixed", mixed), orig, "rewrite", "b", "rewrite+copied")
+        )
+        items.append(
+            Item(orig, article(f"{doc.id}-edit", _light_edit(doc, rng)), "copy", "a", "edited copy")
+        )
         for v in range(2):
             k = rng.randint(2, max(2, len(osents) // 2))
             start = rng.randint(0, len(osents) - k)
             other = rng.choice(with_body)
             filler = sentences(other.paragraphs)[:3]
             body = [*st["additions"][:1], *osents[start : start + k], *st["additions"][1:], *filler]
-            items.append(Item(article(f"{doc.id}-partial{v}", body), orig, "partial", "b", f"partial {k}/{len(osents)}"))
+            items.append(
+                Item(
+                    article(f"{doc.id}-partial{v}", body),
+                    orig,
+                    "partial",
+                    "b",
+                    f"partial {k}/{len(osents)}",
+                )
+            )
     groups: dict[str, list[Doc]] = {}
     for d in docs.values():
         groups.setdefault(" ".join(" ".join(d.paragraphs).split()).lower(), []).append(d)
     dup_groups = sorted((g for g in groups.values() if len(g) > 1), key=lambda g: int(g[0].id))
     for g in dup_groups:
-        items.append(Item(article(g[0].id, g[0].paragraphs), article(g[1].id, g[1].paragraphs), "copy", "", "identical"))
+        items.append(
+            Item(
+                article(g[0].id, g[0].paragraphs),
+                article(g[1].id, g[1].paragraphs),
+                "copy",
+                "",
+                "identical",
+            )
+        )
     for _ in range(150):
         x, y = rng.sample(with_body, 2)
         if " ".join(x.paragraphs) != " ".join(y.paragraphs):
-            items.append(Item(article(x.id, x.paragraphs), article(y.id, y.paragraphs), "independent", "", "random"))
+            items.append(
+                Item(
+                    article(x.id, x.paragraphs),
+                    article(y.id, y.paragraphs),
+                    "independent",
+                    "",
+                    "random",
+                )
+            )
     by_day: dict[tuple[str, str], list[Doc]] = {}
     for d in with_body:
         for t in d.topics[:1]:
@@ -155,9 +186,20 @@ def build_items(docs: dict[str, Doc], seed: int = 0) -> list[Item]:
     rng.shuffle(same)
     for g in same[:150]:
         x, y = rng.sample(g, 2)
-        wx, wy = set(" ".join(x.paragraphs).lower().split()), set(" ".join(y.paragraphs).lower().split())
+        wx, wy = (
+            set(" ".join(x.paragraphs).lower().split()),
+            set(" ".join(y.paragraphs).lower().split()),
+        )
         if len(wx & wy) / len(wx | wy) < 0.3:
-            items.append(Item(article(x.id, x.paragraphs), article(y.id, y.paragraphs), "independent", "", "same topic+day"))
+            items.append(
+                Item(
+                    article(x.id, x.paragraphs),
+                    article(y.id, y.paragraphs),
+                    "independent",
+                    "",
+                    "same topic+day",
+                )
+            )
     return items
 
 
@@ -183,7 +225,9 @@ def macro_f1(gold: list[str], pred: list[str]) -> tuple[float, dict[str, float]]
     return sum(per.values()) / len(per), per
 
 
-def evaluate(items: list[Item], alignments: list[PairAlignment], ropts: ReuseOptions) -> tuple[float, dict[str, float], float, list[str]]:
+def evaluate(
+    items: list[Item], alignments: list[PairAlignment], ropts: ReuseOptions
+) -> tuple[float, dict[str, float], float, list[str]]:
     """Macro-F1, per-kind F1, direction accuracy, predictions."""
     preds, right, total = [], 0, 0
     for it, al in zip(items, alignments, strict=True):
@@ -207,9 +251,16 @@ def tune(items: list[Item], ctx: Context) -> None:
     aligned = [align_articles(it.a, it.b, ctx, base) for it in items]
     results = []
     for t, cv, cs, rw, rs, ps in itertools.product(
-        (0.15, 0.2, 0.25, 0.3, 0.4, 0.5), (0.7, 0.8), (0.5, 0.6, 0.7), (0.3, 0.4, 0.5), (0.3, 0.4, 0.5), (0.1, 0.15, 0.2, 0.3)
+        (0.15, 0.2, 0.25, 0.3, 0.4, 0.5),
+        (0.7, 0.8),
+        (0.5, 0.6, 0.7),
+        (0.3, 0.4, 0.5),
+        (0.3, 0.4, 0.5),
+        (0.1, 0.15, 0.2, 0.3),
     ):
-        ropts = ReuseOptions(copy_verbatim=cv, copy_source=cs, rewrite_share=rw, rewrite_source=rs, partial_share=ps)
+        ropts = ReuseOptions(
+            copy_verbatim=cv, copy_source=cs, rewrite_share=rw, rewrite_source=rs, partial_share=ps
+        )
         f1, _, dacc, _ = evaluate(items, [_filtered(a, t) for a in aligned], ropts)
         results.append((f1, dacc, t, ropts))
     results.sort(key=lambda r: (r[0], r[1]), reverse=True)
@@ -234,11 +285,19 @@ def main() -> None:
     aligned = [align_articles(it.a, it.b, ctx) for it in items]
     elapsed = time.perf_counter() - t0
     f1, per, dacc, preds = evaluate(items, aligned, ReuseOptions())
-    print(f"macro-F1 {f1:.3f}  [target >= 0.85]  per kind: " + ", ".join(f"{k} {v:.3f}" for k, v in per.items()))
+    print(
+        f"macro-F1 {f1:.3f}  [target >= 0.85]  per kind: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in per.items())
+    )
     n_dir = sum(1 for it, p in zip(items, preds, strict=True) if it.source and p != "independent")
-    print(f"direction accuracy {dacc:.3f} over {n_dir} detected pairs with a known source (no dates given)")
+    print(
+        f"direction accuracy {dacc:.3f} over {n_dir} detected pairs with a known source (no dates given)"
+    )
     confusion = Counter((it.kind, p) for it, p in zip(items, preds, strict=True))
-    print("confusion (gold -> predicted):", {f"{g}->{p}": n for (g, p), n in sorted(confusion.items())})
+    print(
+        "confusion (gold -> predicted):",
+        {f"{g}->{p}": n for (g, p), n in sorted(confusion.items())},
+    )
     for it, p in zip(items, preds, strict=True):
         if p != it.kind:
             print(f"  miss: {it.a.id} / {it.b.id} gold {it.kind} ({it.note}) predicted {p}")

@@ -154,7 +154,9 @@ def main() -> None:
     print(f"chosen C={c_best}, threshold {threshold:.3f} (CV accuracy at it {acc_t:.4f})")
     if args.dry_run:
         return
-    model = fit(np.vstack([x, x_neg]), np.concatenate([y, np.zeros(len(x_neg), dtype=y.dtype)]), c_best)
+    model = fit(
+        np.vstack([x, x_neg]), np.concatenate([y, np.zeros(len(x_neg), dtype=y.dtype)]), c_best
+    )
     final = ScorerModel(
         feature_names=model.feature_names,
         expansion=model.expansion,

@@ -8,6 +8,7 @@ are scored by the paraphrase model, in one batch, then classified.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from corroborate.model import Article
 from corroborate.provenance.embed import embed_sentences
 from corroborate.provenance.lexical import Tokens, lcs_length, tokens_of
 from corroborate.provenance.paraphrase import ScorerModel, feature_matrix, load_model
-from corroborate.provenance.quotes import QuotedWord, quoted_words
+from corroborate.provenance.quotes import QuotedSentence, quoted_sentences
 from corroborate.text import STOPWORDS, Sentence, article_sentences
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 KINDS = ("verbatim", "paraphrase", "shared-quote")
+_WHOLE_STORY_ROWS = 4000  # sentences up to which story-wide matrices are computed at once
 _RANK = {"verbatim": 3, "paraphrase": 2, "shared-quote": 1}
 
 
@@ -133,12 +135,12 @@ class PreparedArticle:
     key: str
     article: Article
     sentences: list[Sentence]
-    quoted: list[list[QuotedWord]]
+    quoted: list[QuotedSentence]
     offset: int  # index of its first sentence in the story-wide arrays
     tokens: dict[int, Tokens] = field(default_factory=dict)
 
     def words(self, i: int) -> list[str]:
-        return [q.word for q in self.quoted[i]]
+        return list(self.quoted[i].words)
 
     def token(self, i: int) -> Tokens:
         """Feature tokens of sentence ``i``, computed on first use."""
@@ -165,7 +167,7 @@ def article_key(article: Article) -> str:
 
 def _shingles(words: list[str]) -> set[str]:
     content = [w for w in words if w not in STOPWORDS]
-    return set(content) | {f"{x} {y}" for x, y in zip(words, words[1:], strict=False)}
+    return set(content) | {f"{x} {y}" for x, y in itertools.pairwise(words)}
 
 
 def prepare_articles(articles: Sequence[Article], ctx: Context, opts: AlignOptions) -> StoryIndex:
@@ -178,7 +180,11 @@ def prepare_articles(articles: Sequence[Article], ctx: Context, opts: AlignOptio
         sents = article_sentences(article.paragraphs)
         prepared.append(
             PreparedArticle(
-                article_key(article), article, sents, quoted_words(article.paragraphs, sents), len(texts)
+                article_key(article),
+                article,
+                sents,
+                quoted_sentences(article.paragraphs, sents),
+                len(texts),
             )
         )
         texts.extend(s.text for s in sents)
@@ -203,29 +209,59 @@ def prepare_articles(articles: Sequence[Article], ctx: Context, opts: AlignOptio
     return StoryIndex(prepared, emb, matrix, np.array(sizes, dtype=np.float32))
 
 
-def _candidates(index: StoryIndex, pa: PreparedArticle, pb: PreparedArticle, opts: AlignOptions) -> list[tuple[int, int, float]]:
-    """(i, j, cosine) pairs worth scoring between two prepared articles."""
-    na, nb = len(pa.sentences), len(pb.sentences)
+def _candidates(
+    cos: np.ndarray, contain: np.ndarray, opts: AlignOptions
+) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) pairs worth scoring, from the cosine and containment blocks of two articles."""
+    na, nb = cos.shape
     if not na or not nb:
         return []
-    sa, sb = slice(pa.offset, pa.offset + na), slice(pb.offset, pb.offset + nb)
-    cos = index.embeddings[sa] @ index.embeddings[sb].T
-    inter = (index.shingles[sa] @ index.shingles[sb].T).toarray()
-    smaller = np.minimum.outer(index.sizes[sa], index.sizes[sb])
-    smaller[smaller == 0] = 1
-    mask = (inter / smaller >= opts.lex_candidate) | (cos >= opts.emb_candidate)
+    mask = (contain >= opts.lex_candidate) | (cos >= opts.emb_candidate)
     if opts.nearest > 0:
+        rows, cols = np.arange(na)[:, None], np.arange(nb)[None, :]
         k = min(opts.nearest, nb)
         top_b = np.argpartition(-cos, k - 1, axis=1)[:, :k]
-        mask[np.arange(na)[:, None], top_b] |= cos[np.arange(na)[:, None], top_b] >= opts.nearest_floor
+        mask[rows, top_b] |= cos[rows, top_b] >= opts.nearest_floor
         k = min(opts.nearest, na)
         top_a = np.argpartition(-cos, k - 1, axis=0)[:k, :]
-        mask[top_a, np.arange(nb)[None, :]] |= cos[top_a, np.arange(nb)[None, :]] >= opts.nearest_floor
+        mask[top_a, cols] |= cos[top_a, cols] >= opts.nearest_floor
     ii, jj = np.nonzero(mask)
     return [(int(i), int(j), float(cos[i, j])) for i, j in zip(ii, jj, strict=True)]
 
 
-def _shared_positions(a: list[str], b: list[str], n: int = 3) -> tuple[set[int], set[int]]:
+def _story_candidates(
+    index: StoryIndex, pairs: Sequence[tuple[int, int]], opts: AlignOptions
+) -> list[tuple[int, int, int, int, float]]:
+    """Candidates of every requested article pair: one matrix product per first article."""
+    by_first: dict[int, list[int]] = {}
+    for pi, pj in pairs:
+        by_first.setdefault(pi, []).append(pj)
+    n = index.embeddings.shape[0]
+    # One product for the whole story when it fits (one BLAS call is far cheaper
+    # than one per article on a busy machine); row blocks per article otherwise.
+    whole = n <= _WHOLE_STORY_ROWS
+    if whole:
+        cos_all = index.embeddings @ index.embeddings.T
+        inter_all = (index.shingles @ index.shingles.T).toarray()
+    jobs = []
+    for pi, others in by_first.items():
+        pa = index.articles[pi]
+        sa = slice(pa.offset, pa.offset + len(pa.sentences))
+        if whole:
+            cos_rows, inter_rows = cos_all[sa], inter_all[sa]
+        else:
+            cos_rows = index.embeddings[sa] @ index.embeddings.T
+            inter_rows = (index.shingles[sa] @ index.shingles.T).toarray()
+        contain_rows = inter_rows / np.maximum(np.minimum.outer(index.sizes[sa], index.sizes), 1.0)
+        for pj in others:
+            pb = index.articles[pj]
+            sb = slice(pb.offset, pb.offset + len(pb.sentences))
+            for i, j, c in _candidates(cos_rows[:, sb], contain_rows[:, sb], opts):
+                jobs.append((pi, pj, i, j, c))
+    return jobs
+
+
+def _shared_positions(a: Sequence[str], b: Sequence[str], n: int = 3) -> tuple[set[int], set[int]]:
     """Positions of words in a and b covered by a word n-gram the two share."""
     grams_b: dict[tuple[str, ...], list[int]] = {}
     for j in range(len(b) - n + 1):
@@ -252,14 +288,14 @@ def numbers_conflict(ta: Tokens, tb: Tokens) -> bool:
 
 
 def classify_link(
-    qa: list[QuotedWord], qb: list[QuotedWord], prob: float, opts: AlignOptions
+    qa: QuotedSentence, qb: QuotedSentence, prob: float, opts: AlignOptions
 ) -> tuple[str | None, float]:
     """The kind of a candidate pair (or None) and its word overlap (LCS / longer).
 
     ``prob`` is the paraphrase probability; callers pass 0 when the numbers of
     the two sentences conflict, so such a pair can only be verbatim or a quote.
     """
-    wa, wb = [q.word for q in qa], [q.word for q in qb]
+    wa, wb = qa.words, qb.words
     if not wa or not wb:
         return None, 0.0
     longer, shorter = max(len(wa), len(wb)), min(len(wa), len(wb))
@@ -268,20 +304,8 @@ def classify_link(
         return ("verbatim", 1.0) if wa == wb else (None, 0.0)
     lcs = lcs_length(wa, wb)
     overlap = lcs / longer
-    pos_a, pos_b = _shared_positions(wa, wb)
-    if pos_a and pos_b:
-        in_a = sum(1 for i in pos_a if qa[i].quoted) / len(pos_a)
-        in_b = sum(1 for j in pos_b if qb[j].quoted) / len(pos_b)
-        quote_a = [q.word for q in qa if q.quoted]
-        quote_b = [q.word for q in qb if q.quoted]
-        out_a = [q.word for q in qa if not q.quoted]
-        out_b = [q.word for q in qb if not q.quoted]
-        if quote_a and quote_b and min(in_a, in_b) >= opts.quote_in:
-            same_quote = lcs_length(quote_a, quote_b) / min(len(quote_a), len(quote_b))
-            out_longer = max(len(out_a), len(out_b)) or 1
-            outside_copied = lcs_length(out_a, out_b) / out_longer >= opts.verbatim
-            if same_quote >= opts.quote_same and not outside_copied:
-                return "shared-quote", overlap
+    if any(qa.quoted) and any(qb.quoted) and _same_quote(qa, qb, opts):
+        return "shared-quote", overlap
     if overlap >= opts.verbatim or (lcs / shorter >= opts.contained and shorter / longer >= 0.5):
         return "verbatim", overlap
     if prob >= opts.paraphrase:
@@ -289,8 +313,26 @@ def classify_link(
     return None, overlap
 
 
+def _same_quote(qa: QuotedSentence, qb: QuotedSentence, opts: AlignOptions) -> bool:
+    """The words the two sentences share lie inside quotes in both, quoting the
+    same words, while the text outside the quotes is not copied."""
+    pos_a, pos_b = _shared_positions(qa.words, qb.words)
+    if not pos_a or not pos_b:
+        return False
+    in_a = sum(1 for i in pos_a if qa.quoted[i]) / len(pos_a)
+    in_b = sum(1 for j in pos_b if qb.quoted[j]) / len(pos_b)
+    if min(in_a, in_b) < opts.quote_in:
+        return False
+    quote_a, quote_b = qa.inside(), qb.inside()
+    same_quote = lcs_length(quote_a, quote_b) / min(len(quote_a), len(quote_b))
+    out_a, out_b = qa.outside(), qb.outside()
+    outside_copied = lcs_length(out_a, out_b) / (max(len(out_a), len(out_b)) or 1) >= opts.verbatim
+    return same_quote >= opts.quote_same and not outside_copied
+
+
 def _select(found: list[SentenceLink]) -> tuple[SentenceLink, ...]:
     """Keep each sentence's best link on either side (its best counterpart(s))."""
+
     def rank(link: SentenceLink) -> tuple[int, float]:
         return _RANK[link.kind], link.score + link.overlap
 
@@ -314,10 +356,7 @@ def align_prepared(
 ) -> list[PairAlignment]:
     """Align the given (article, article) index pairs of a prepared story, scoring in one batch."""
     model = model or load_model()
-    jobs: list[tuple[int, int, int, int, float]] = []
-    for pi, pj in pairs:
-        for i, j, c in _candidates(index, index.articles[pi], index.articles[pj], opts):
-            jobs.append((pi, pj, i, j, c))
+    jobs = _story_candidates(index, pairs, opts)
     arts = index.articles
     tokens = [(arts[pi].token(i), arts[pj].token(j)) for pi, pj, i, j, _ in jobs]
     texts = [(arts[pi].sentences[i].text, arts[pj].sentences[j].text) for pi, pj, i, j, _ in jobs]
@@ -330,7 +369,15 @@ def align_prepared(
         kind, overlap = classify_link(arts[pi].quoted[i], arts[pj].quoted[j], float(prob), opts)
         if kind is not None:
             found[(pi, pj)].append(
-                SentenceLink(i, j, kind, float(prob), overlap, arts[pi].sentences[i].text, arts[pj].sentences[j].text)
+                SentenceLink(
+                    i,
+                    j,
+                    kind,
+                    float(prob),
+                    overlap,
+                    arts[pi].sentences[i].text,
+                    arts[pj].sentences[j].text,
+                )
             )
     out = []
     for pi, pj in pairs:
@@ -341,15 +388,17 @@ def align_prepared(
                 b=b.key,
                 a_sentences=tuple(a.sentences),
                 b_sentences=tuple(b.sentences),
-                a_words=tuple(len(q) for q in a.quoted),
-                b_words=tuple(len(q) for q in b.quoted),
+                a_words=tuple(len(q.words) for q in a.quoted),
+                b_words=tuple(len(q.words) for q in b.quoted),
                 links=_select(found[(pi, pj)]),
             )
         )
     return out
 
 
-def align_articles(a: Article, b: Article, ctx: Context, opts: AlignOptions | None = None) -> PairAlignment:
+def align_articles(
+    a: Article, b: Article, ctx: Context, opts: AlignOptions | None = None
+) -> PairAlignment:
     """Align every sentence of ``a`` with its best counterpart(s) in ``b``."""
     opts = opts or AlignOptions()
     index = prepare_articles([a, b], ctx, opts)

@@ -46,12 +46,8 @@ def embed_words(model: Any, vocab: Sequence[str]) -> dict[str, np.ndarray]:
     return {w: vecs[i] for i, w in enumerate(vocab)}
 
 
-def _soft(
-    wa: list[str], wb: list[str], table: dict[str, np.ndarray]
-) -> tuple[float, float, int, int, np.ndarray, np.ndarray]:
-    """Soft alignment of two content-word lists: mean best cosine and unmatched counts."""
-    ma = np.stack([table[w] for w in wa])
-    mb = np.stack([table[w] for w in wb])
+def _soft(ma: np.ndarray, mb: np.ndarray) -> tuple[float, float, int, int]:
+    """Soft alignment of two content-word matrices: mean best cosine and unmatched counts."""
     sim = ma @ mb.T
     best_a = sim.max(axis=1)
     best_b = sim.max(axis=0)
@@ -60,8 +56,6 @@ def _soft(
         float(best_b.mean()),
         int((best_a < _MATCH).sum()),
         int((best_b < _MATCH).sum()),
-        ma.mean(axis=0),
-        mb.mean(axis=0),
     )
 
 
@@ -70,19 +64,32 @@ def embed_features(
     pairs: Sequence[tuple[Tokens, Tokens]],
     sentence_cos: np.ndarray,
 ) -> np.ndarray:
-    """The :data:`EMBED_FEATURES` for tokenised pairs, given their sentence cosines."""
+    """The :data:`EMBED_FEATURES` for tokenised pairs, given their sentence cosines.
+
+    Word matrices are built once per distinct ``Tokens`` object, so a sentence
+    that appears in many candidate pairs costs one stack, not one per pair.
+    """
     vocab = sorted({w for ta, tb in pairs for w in (*ta.content, *tb.content)})
     table = embed_words(model, vocab) if vocab else {}
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def words_of(tok: Tokens) -> tuple[np.ndarray, np.ndarray]:
+        hit = cache.get(id(tok))
+        if hit is None:
+            m = np.stack([table[w] for w in sorted(tok.content)])
+            mean = m.mean(axis=0)
+            hit = cache[id(tok)] = (m, mean / (float(np.linalg.norm(mean)) or 1.0))
+        return hit
+
     out = np.zeros((len(pairs), len(EMBED_FEATURES)), dtype=np.float64)
+    out[:, 0] = sentence_cos
     for i, (ta, tb) in enumerate(pairs):
-        out[i, 0] = sentence_cos[i]
-        wa, wb = sorted(ta.content), sorted(tb.content)
-        if not wa or not wb:
-            out[i, 4:] = sorted((len(wa), len(wb)))
+        if not ta.content or not tb.content:
+            out[i, 4:] = sorted((len(ta.content), len(tb.content)))
             continue
-        sa, sb, ua, ub, mean_a, mean_b = _soft(wa, wb, table)
-        denom = float(np.linalg.norm(mean_a) * np.linalg.norm(mean_b)) or 1.0
-        out[i, 1] = float(mean_a @ mean_b) / denom
+        (ma, mean_a), (mb, mean_b) = words_of(ta), words_of(tb)
+        sa, sb, ua, ub = _soft(ma, mb)
+        out[i, 1] = float(mean_a @ mean_b)
         out[i, 2], out[i, 3] = min(sa, sb), max(sa, sb)
         out[i, 4], out[i, 5] = min(ua, ub), max(ua, ub)
     return out

@@ -69,7 +69,11 @@ class ProvenanceGraph:
             "original_reporting": list(self.original_reporting),
             "derived_from_unseen": list(self.derived_from_unseen),
             "independent": [
-                {"a": r.source, "b": r.target, "shared_quotes": [q.to_dict() for q in r.shared_quotes]}
+                {
+                    "a": r.source,
+                    "b": r.target,
+                    "shared_quotes": [q.to_dict() for q in r.shared_quotes],
+                }
                 for r in self.independent
             ],
         }
@@ -87,7 +91,8 @@ def story_provenance(
     index = prepare_articles(articles, ctx, opts.align)
     pairs = list(combinations(range(len(articles)), 2))
     alignments = align_prepared(index, pairs, ctx, opts.align)
-    edges, independent = [], []
+    edges: list[Reuse] = []
+    independent: list[Reuse] = []
     for (i, j), alignment in zip(pairs, alignments, strict=True):
         reuse = pair_reuse(alignment, articles[i], articles[j], opts.reuse)
         (edges if reuse.kind != "independent" else independent).append(reuse)

@@ -10,8 +10,8 @@ import math
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from corroborate.text import STOPWORDS, normalize_for_matching, words
 
@@ -80,7 +80,7 @@ def tokens_of(text: str) -> Tokens:
     )
     negations = sum(1 for t in toks if t in _NEGATIONS or t.endswith("n't"))
     chars = " ".join(toks)
-    grams = tuple(tuple(toks[i : i + n] for i in range(len(toks) - n + 1)) for n in (1, 2, 3, 4))
+    grams = tuple(tuple(zip(*(toks[k:] for k in range(n)), strict=False)) for n in (1, 2, 3, 4))
     return Tokens(
         words=toks,
         content=content,
@@ -133,13 +133,24 @@ def _overlaps(sa: AbstractSet[Any], sb: AbstractSet[Any]) -> tuple[float, float,
     return min(ca, cb), max(ca, cb), inter / len(sa | sb)
 
 
-def _bleu(a: Tokens, b: Tokens) -> float:
-    """Smoothed sentence BLEU (1-4 grams) of ``a`` against ``b``, no brevity penalty."""
+def _bleu(shared: Sequence[int], sizes: Sequence[int]) -> float:
+    """Smoothed BLEU-like score over distinct 1-4 grams, no brevity penalty.
+
+    ``shared[n]`` distinct n-grams in common, ``sizes[n]`` distinct n-grams of
+    the side being scored (set counts keep it one intersection per n).
+    """
     prod = 1.0
-    for grams_a, set_b in zip(a.grams, b.gram_sets, strict=True):
-        hit = sum(1 for g in grams_a if g in set_b)
-        prod *= (hit + 1) / (len(grams_a) + 1)
+    for hit, size in zip(shared, sizes, strict=True):
+        prod *= (hit + 1) / (size + 1)
     return float(prod**0.25)
+
+
+def _set_overlaps(inter: int, na: int, nb: int) -> tuple[float, float, float]:
+    """(min containment, max containment, Jaccard) from set sizes; zeros when empty."""
+    if not na or not nb:
+        return 0.0, 0.0, 0.0
+    ca, cb = inter / na, inter / nb
+    return min(ca, cb), max(ca, cb), inter / (na + nb - inter)
 
 
 LEXICAL_FEATURES: tuple[str, ...] = (
@@ -157,15 +168,18 @@ LEXICAL_FEATURES: tuple[str, ...] = (
 def lexical_features(ta: Tokens, tb: Tokens) -> list[float]:
     """The :data:`LEXICAL_FEATURES` of a pair, symmetric in ``a`` and ``b``."""
     wa, wb = ta.words, tb.words
-    w = _overlaps(ta.gram_sets[0], tb.gram_sets[0])
+    shared = [len(x & y) for x, y in zip(ta.gram_sets, tb.gram_sets, strict=True)]
+    size_a = [len(x) for x in ta.gram_sets]
+    size_b = [len(x) for x in tb.gram_sets]
+    w = _set_overlaps(shared[0], size_a[0], size_b[0])
     c = _overlaps(ta.content, tb.content)
-    bi = _overlaps(ta.gram_sets[1], tb.gram_sets[1])
-    tri = _overlaps(ta.gram_sets[2], tb.gram_sets[2])
+    bi = _set_overlaps(shared[1], size_a[1], size_b[1])
+    tri = _set_overlaps(shared[2], size_a[2], size_b[2])
     c4 = _overlaps(ta.char4, tb.char4)
     c3 = _overlaps(ta.char3, tb.char3)
     lcs = lcs_length(wa, wb)
     la, lb = max(len(wa), 1), max(len(wb), 1)
-    b1, b2 = _bleu(ta, tb), _bleu(tb, ta)
+    b1, b2 = _bleu(shared, size_a), _bleu(shared, size_b)
     nums = ta.numbers | tb.numbers
     num_diff = len(ta.numbers ^ tb.numbers)
     names_diff = len(ta.names ^ tb.names)

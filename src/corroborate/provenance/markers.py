@@ -63,12 +63,16 @@ _PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern(
         "according-to-outlet",
-        re.compile(rf"\b(?:[Aa]ccording to|as reported by|[Rr]eported by|as first reported by) {_OUTLET}"),
+        re.compile(
+            rf"\b(?:[Aa]ccording to|as reported by|[Rr]eported by|as first reported by) {_OUTLET}"
+        ),
         1,
     ),
     _Pattern(
         "outlets-reporting",
-        re.compile(r"\b(?:news outlets|media outlets|local media|several outlets) (?:reporting|reported|say|said)\b"),
+        re.compile(
+            r"\b(?:news outlets|media outlets|local media|several outlets) (?:reporting|reported|say|said)\b"
+        ),
         1,
     ),
 )

@@ -8,43 +8,53 @@ inside quotes. Pure text functions; no model.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from corroborate.text import Sentence
 
-__all__ = ["QuotedWord", "quote_mask", "quoted_words", "sentence_words"]
+__all__ = ["QuotedSentence", "quote_spans", "quoted_sentences", "sentence_words"]
 
 # The same word pattern as corroborate.text.words, kept here with offsets.
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*", re.UNICODE)
+_QUOTE_CHARS = re.compile('[\u201c\u00ab\u201e\u201d\u00bb"]')
 _OPEN = {"\u201c", "\u00ab", "\u201e"}
-_CLOSE = {"\u201d", "\u00bb"}
 
 
 @dataclass(frozen=True, slots=True)
-class QuotedWord:
-    """A lower-cased word of a sentence and whether it lies inside quotation marks."""
+class QuotedSentence:
+    """A sentence's lower-cased words and, for each, whether it lies inside quotes."""
 
-    word: str
-    quoted: bool
+    words: tuple[str, ...]
+    quoted: tuple[bool, ...]
+
+    def inside(self) -> list[str]:
+        return [w for w, q in zip(self.words, self.quoted, strict=True) if q]
+
+    def outside(self) -> list[str]:
+        return [w for w, q in zip(self.words, self.quoted, strict=True) if not q]
 
 
-def quote_mask(paragraph: str) -> list[bool]:
-    """Per character of a paragraph: True inside double quotation marks.
+def quote_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) character spans of a paragraph that lie inside double quotes.
 
     Curly quotes open and close explicitly; straight ``"`` toggles. A quote left
     open runs to the end of the paragraph (news style for multi-paragraph quotes).
     """
-    mask = [False] * len(paragraph)
-    inside = False
-    for i, ch in enumerate(paragraph):
-        if ch in _OPEN:
-            inside = True
-        elif ch in _CLOSE:
-            inside = False
-        elif ch == '"':
-            inside = not inside
-        mask[i] = inside
-    return mask
+    spans = []
+    start: int | None = None
+    for m in _QUOTE_CHARS.finditer(paragraph):
+        ch = m.group(0)
+        opening = ch in _OPEN or (ch == '"' and start is None)
+        if opening:
+            if start is None:
+                start = m.start()
+        elif start is not None:
+            spans.append((start, m.end()))
+            start = None
+    if start is not None:
+        spans.append((start, len(paragraph)))
+    return spans
 
 
 def sentence_words(text: str) -> list[tuple[str, int]]:
@@ -52,20 +62,29 @@ def sentence_words(text: str) -> list[tuple[str, int]]:
     return [(m.group(0).lower().replace("\u2019", "'"), m.start()) for m in _WORD.finditer(text)]
 
 
-def quoted_words(paragraphs: list[str], sentences: list[Sentence]) -> list[list[QuotedWord]]:
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    k = bisect_right(starts, pos) - 1
+    return k >= 0 and pos < spans[k][1]
+
+
+def quoted_sentences(paragraphs: list[str], sentences: list[Sentence]) -> list[QuotedSentence]:
     """For each sentence of an article, its words flagged as quoted or not."""
-    masks = [quote_mask(p) for p in paragraphs]
-    starts = []
+    spans = [quote_spans(p) for p in paragraphs]
+    span_starts = [[s for s, _ in sp] for sp in spans]
+    para_start = []
     offset = 0
     for p in paragraphs:
-        starts.append(offset)
+        para_start.append(offset)
         offset += len(p) + 2
     out = []
     for s in sentences:
-        mask = masks[s.paragraph]
-        base = s.start - starts[s.paragraph]
+        base = s.start - para_start[s.paragraph]
+        sp, st = spans[s.paragraph], span_starts[s.paragraph]
+        pairs = sentence_words(s.text)
         out.append(
-            [QuotedWord(w, mask[base + off] if base + off < len(mask) else False)
-             for w, off in sentence_words(s.text)]
-        )  # fmt: skip
+            QuotedSentence(
+                tuple(w for w, _ in pairs),
+                tuple(bool(sp) and _inside(sp, st, base + off) for _, off in pairs),
+            )
+        )
     return out

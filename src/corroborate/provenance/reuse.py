@@ -39,7 +39,7 @@ class ReuseOptions:
     copy_source: float = 0.6  # ...and of the source (a copy takes nearly all of it)
     rewrite_share: float = 0.5  # derived share of the derivative for a rewrite
     rewrite_source: float = 0.4  # ...and share of the source it covers
-    partial_share: float = 0.15  # derived share of the derivative for a partial copy
+    partial_share: float = 0.2  # derived share of the derivative for a partial copy
     partial_sentences: int = 2  # ...and at least this many derived sentences
     direction_margin: float = 0.02  # smaller share gaps do not decide the direction
 
@@ -173,7 +173,9 @@ def _evidence(links: list[SentenceLink], a_is_source: bool) -> tuple[Evidence, .
     return tuple(sorted(out, key=lambda e: e.to_index))
 
 
-def pair_reuse(alignment: PairAlignment, a: Article, b: Article, opts: ReuseOptions | None = None) -> Reuse:
+def pair_reuse(
+    alignment: PairAlignment, a: Article, b: Article, opts: ReuseOptions | None = None
+) -> Reuse:
     """Kind, shares, direction and evidence of an aligned pair."""
     opts = opts or ReuseOptions()
     share_a, share_b = alignment.share("a"), alignment.share("b")
