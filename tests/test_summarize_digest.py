@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -216,12 +217,17 @@ SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 
 
 def _read_seed(path: Path) -> Article:
-    """A seed as a plain article: front matter dropped, first line the title."""
+    """A seed as a plain article: title from the front matter or the first line."""
     text = path.read_text(encoding="utf-8")
+    title = ""
     if text.startswith("---"):
-        text = text.split("---", 2)[2]
+        _, front, text = text.split("---", 2)
+        match = re.search(r"^title:\s*(.+)$", front, re.M)
+        title = match.group(1).strip().strip("\"'") if match else ""
     paragraphs = split_paragraphs(text)
-    return Article(title=paragraphs[0], paragraphs=paragraphs[1:], id=path.stem)
+    if not title:
+        title, paragraphs = paragraphs[0], paragraphs[1:]
+    return Article(title=title, paragraphs=paragraphs, id=path.stem)
 
 
 @pytest.mark.shared

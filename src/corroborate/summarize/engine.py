@@ -166,9 +166,20 @@ def _candidates(units: Sequence[Unit], options: DigestOptions) -> list[int]:
     return preferred or usable
 
 
+_OPENING_QUOTES = frozenset({'"', "\u201c", "\u2018", "`", "'"})
+
+
 def _is_quote(text: str) -> bool:
-    """A sentence that opens with a quotation mark or holds a "..." quotation."""
-    return text.lstrip()[:1] in {'"', "\u201c", "`", "'"} or text.count('"') >= 2
+    """A quotation or a piece of one: opens with a quote mark, or its marks do not pair up.
+
+    A quotation the sentence splitter cut in two leaves an unpaired mark in
+    each piece; neither reads well without the other.
+    """
+    if text.lstrip()[:1] in _OPENING_QUOTES:
+        return True
+    if text.count('"') % 2 or text.count("\u201c") != text.count("\u201d"):
+        return True
+    return text.count("``") != text.count("''")
 
 
 def _block(
