@@ -84,7 +84,7 @@ def test_fused_sentence_cites_every_source_it_needs() -> None:
             [0],
             "name(s) not in the sources: Keir, Starmer",
         ),
-        ("The leaders did not agree to meet in person.", [3], "negated but its sources are not"),
+        ("The leaders did not agree to meet in person.", [3], "negated but its main sources are not"),
         ("Oil prices rose sharply on fears of a trade war with Mexico.", [0], "content words"),
         ("It is so.", [0], "no content words"),
         ("The Liberals won 170 seats.", [], "number(s) not in the sources: 170"),
@@ -93,6 +93,20 @@ def test_fused_sentence_cites_every_source_it_needs() -> None:
 def test_unsupported_sentences_say_why(text: str, cited: list[int], reason: str) -> None:
     supported, _, reasons = _verify(text, cited)
     assert not supported and reason in reasons
+
+
+def test_numbers_and_names_must_come_from_a_related_source() -> None:
+    # 172 and Trump are in the sources, but only in sentences unrelated to the claim.
+    borrowed_number = "Carney spoke with Trump on Tuesday for 172 minutes."
+    supported, _, reasons = _verify(borrowed_number, [0])
+    assert not supported and "number(s) not in the sources: 172" in reasons
+    borrowed_name = "The Liberals of Trump won 169 seats."
+    supported, _, reasons = _verify(borrowed_name, [1])
+    assert not supported and "name(s) not in the sources: Trump" in reasons
+    # Without anchoring, any supporting sentence may lend the number or the name.
+    loose = VerifyOptions(anchor_share=0.0)
+    assert _verify(borrowed_number, [0], loose)[0]
+    assert _verify(borrowed_name, [1], loose)[0]
 
 
 def test_checks_can_be_switched_off() -> None:
