@@ -10,6 +10,7 @@ from corroborate.archive import Archive
 from corroborate.config import Context
 from corroborate.pipeline import IngestOptions, IngestOutcome, IngestReport, ingest
 from corroborate.report import Report, build_report
+from corroborate.workspace import Workspace
 
 __all__ = ["analyze", "demo_dir"]
 
@@ -23,7 +24,7 @@ def analyze(
 ) -> tuple[Report, IngestReport]:
     """Ingest ``sources`` into ``archive`` and build the full report on them."""
     ingest_report = ingest(sources, archive, ctx, options, on_outcome)
-    return build_report(archive, ingest_report, ctx), ingest_report
+    return build_report(Workspace(archive, ctx), ingest_report), ingest_report
 
 
 def demo_dir() -> Path:

@@ -13,9 +13,9 @@ from importlib import resources
 from typing import Any
 
 from corroborate._version import __version__
-from corroborate.archive import Archive
-from corroborate.config import Context
 from corroborate.pipeline import IngestReport
+from corroborate.views import STORY_SECTIONS, story_data
+from corroborate.workspace import Workspace
 
 __all__ = ["Report", "analyze_schema", "build_report"]
 
@@ -37,13 +37,21 @@ class Report:
         }
 
 
-def build_report(archive: Archive, ingest: IngestReport, ctx: Context) -> Report:
-    """The report on the articles an ingest run produced (duplicates included)."""
+def build_report(
+    ws: Workspace, ingest: IngestReport, sections: tuple[str, ...] = STORY_SECTIONS
+) -> Report:
+    """The report on the articles an ingest run produced (duplicates included) and their stories."""
     report = Report(inputs=[o.to_dict() for o in ingest.outcomes])
-    for article in archive.iter_articles(ingest.article_ids):
+    ids = ingest.article_ids
+    for article in ws.archive.iter_articles(ids):
         data = article.to_dict()
         data["outlet"] = article.outlet
         report.articles.append(data)
+    ws.assign_stories(ids)
+    story_ids = list(dict.fromkeys(ws.index.story_of(a) for a in ids))
+    for view in ws.stories():
+        if view.id in story_ids:
+            report.stories.append(story_data(ws, view.id, sections))
     return report
 
 

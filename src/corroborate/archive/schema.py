@@ -78,6 +78,40 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        2,
+        "stories: features, membership, decisions, analysis cache",
+        """
+        CREATE TABLE story_features (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            data TEXT NOT NULL
+        );
+        CREATE TABLE story_members (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id TEXT NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            score REAL NOT NULL DEFAULT 0,
+            reasons TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX story_members_story ON story_members(story_id);
+        CREATE TABLE story_redirects (
+            old_id TEXT PRIMARY KEY,
+            new_id TEXT NOT NULL
+        );
+        CREATE TABLE story_decisions (
+            seq INTEGER PRIMARY KEY,
+            data TEXT NOT NULL,
+            made_at TEXT NOT NULL
+        );
+        CREATE TABLE analysis_cache (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 

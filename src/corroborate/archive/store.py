@@ -102,6 +102,7 @@ class Archive:
             raise CorroborateError(
                 f"{self.path}: not a usable corroborate archive ({exc})"
             ) from None
+        self.readonly = readonly
         self._lock = threading.RLock()
         self._depth = 0
 

@@ -16,6 +16,7 @@ from corroborate.cli.render import render_report
 from corroborate.config import Context, Limits
 from corroborate.errors import CorroborateError
 from corroborate.pipeline import IngestOptions, IngestOutcome, IngestReport, ingest
+from corroborate.workspace import Workspace
 
 __all__ = ["COMMANDS"]
 
@@ -79,6 +80,9 @@ Examples:
 @quiet_option
 @_limit_options
 @click.option(
+    "--no-stories", is_flag=True, help="Only store; assign stories later (`corroborate stories`)."
+)
+@click.option(
     "--reader", help="Force a reader (markdown, html, feed, json, text) instead of sniffing."
 )
 def ingest_command(
@@ -88,6 +92,7 @@ def ingest_command(
     quiet: bool,
     max_mb: float,
     allow_private_urls: bool,
+    no_stories: bool,
     reader: str | None,
 ) -> None:
     """Read PATH, directory, URL or - (stdin) into the archive.
@@ -105,9 +110,18 @@ def ingest_command(
                 print_jsonl(outcome.to_dict()) if as_json else _print_outcome(outcome)
 
             report = ingest(list(sources), archive, ctx, IngestOptions(reader=reader), on_outcome)
+        with Archive(db) as archive:
+            ws = Workspace(archive, ctx)
+            assigned = [] if no_stories else ws.assign_stories(report.article_ids)
     except CorroborateError as exc:
         fail(exc, as_json)
-    click.echo(_summary(report), err=True)
+    summary = _summary(report)
+    if assigned:
+        joined = sum(1 for a in assigned if a.joined)
+        summary += (
+            f"; stories: {joined} joined an existing story, {len(assigned) - joined} started one"
+        )
+    click.echo(summary, err=True)
     sys.exit(report.exit_code)
 
 

@@ -1,0 +1,179 @@
+"""The workspace: an archive plus a context, and the data functions over them.
+
+Every CLI command, action and web page reads through a :class:`Workspace`, so
+``/stories/s3``, ``/stories/s3.json``, ``corroborate story s3 --json`` and the
+``analyze`` report all come from the same functions. Per-story analyses
+(provenance, facts, digest) are computed on demand and kept for the life of
+the workspace, keyed by the story's members and their versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from datetime import UTC
+from typing import Any
+
+from corroborate.archive import Archive
+from corroborate.archive.stories import (
+    assigned_ids,
+    load_index,
+    save_assignments,
+    save_decision,
+)
+from corroborate.config import Context
+from corroborate.errors import NotFoundError
+from corroborate.model import Article
+from corroborate.stories import Assignment, Decision, StoryIndex, StoryView, extract_features
+
+__all__ = ["Workspace", "arrival_key"]
+
+_FEATURE_BATCH = 64
+
+
+def arrival_key(article: Article) -> tuple[float, str]:
+    """Order a batch as the articles would have arrived: by publication time, then id."""
+    published = article.published_at
+    if published is None:
+        return (float("inf"), article.id)
+    # A naive time is taken as UTC: its zone is unknown, and any fixed choice orders alike.
+    stamp = (
+        published.replace(tzinfo=UTC).timestamp()
+        if published.tzinfo is None
+        else published.timestamp()
+    )
+    return (stamp, article.id)
+
+
+class Workspace:
+    """Stories, provenance, facts and digests over one archive."""
+
+    def __init__(self, archive: Archive, ctx: Context | None = None) -> None:
+        self.archive = archive
+        self.ctx = ctx or Context()
+        self._index: StoryIndex | None = None
+        self._cache: dict[str, Any] = {}
+        self._lock = threading.RLock()
+
+    # -- articles ---------------------------------------------------------
+    def article(self, article_id: str) -> Article:
+        return self.archive.get(article_id)
+
+    def articles(self, ids: Sequence[str]) -> list[Article]:
+        return [self.archive.get(i) for i in ids]
+
+    # -- stories ----------------------------------------------------------
+    @property
+    def index(self) -> StoryIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = load_index(self.archive)
+            return self._index
+
+    def assign_stories(self, article_ids: Sequence[str] | None = None) -> list[Assignment]:
+        """Give every article without a story one (all unassigned when ``ids`` is None).
+
+        A batch is placed in publication order, so the result depends as little
+        as possible on the order files were named in.
+        """
+        with self._lock:
+            done = assigned_ids(self.archive)
+            wanted = (
+                [a.id for a in self.archive.list_articles(limit=10**9)]
+                if article_ids is None
+                else list(dict.fromkeys(article_ids))
+            )
+            todo = [i for i in wanted if i not in done and i not in self.index.entries]
+            articles = sorted(self.articles(todo), key=arrival_key)
+            out: list[Assignment] = []
+            for start in range(0, len(articles), _FEATURE_BATCH):
+                batch = articles[start : start + _FEATURE_BATCH]
+                features = extract_features(batch, self.ctx)
+                assignments = [self.index.add(f) for f in features]
+                save_assignments(self.archive, features, assignments)
+                out.extend(assignments)
+            if out:
+                self._cache.clear()
+            return out
+
+    def stories(self) -> list[StoryView]:
+        return self.index.stories()
+
+    def story(self, story_id: str) -> StoryView:
+        return self.index.story(story_id)
+
+    def story_of(self, article_id: str) -> StoryView:
+        article = self.archive.get(article_id)
+        try:
+            return self.index.story(self.index.story_of(article.id))
+        except NotFoundError:
+            raise NotFoundError(
+                f"article {article.id} has no story yet (run `corroborate stories` to assign)"
+            ) from None
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        return self.articles(self.story(story_id).article_ids)
+
+    def _decide(self, decision: Decision) -> Decision:
+        save_decision(self.archive, self.index, decision)
+        self._cache.clear()
+        return decision
+
+    def merge(self, story_a: str, story_b: str) -> Decision:
+        with self._lock:
+            return self._decide(self.index.merge(story_a, story_b))
+
+    def split(self, story_id: str, article_ids: Sequence[str]) -> Decision:
+        with self._lock:
+            full = [self.archive.get(a).id for a in article_ids]
+            return self._decide(self.index.split(story_id, full))
+
+    def move(self, article_id: str, story_id: str) -> Decision:
+        with self._lock:
+            return self._decide(self.index.move(self.archive.get(article_id).id, story_id))
+
+    # -- per-story analyses (cached) -------------------------------------
+    def _story_key(self, kind: str, story_id: str, extra: str = "") -> tuple[str, list[Article]]:
+        articles = self.story_articles(story_id)
+        h = hashlib.sha1(kind.encode())
+        for article in articles:
+            h.update(f"{article.id}:{article.content_hash};".encode())
+        h.update(extra.encode())
+        return h.hexdigest(), articles
+
+    def _cached(self, key: str, compute: Any) -> Any:
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = compute()
+            return self._cache[key]
+
+    def provenance(self, story_id: str) -> Any:
+        """Who copied or reworded whom in a story, sentence by sentence, and what is original."""
+        from corroborate.provenance import story_provenance
+
+        key, articles = self._story_key("provenance", story_id)
+        return self._cached(key, lambda: story_provenance(articles, self.ctx))
+
+    def align(self, article_a: str, article_b: str) -> Any:
+        """Two articles' sentences aligned (verbatim, paraphrase, shared quote)."""
+        from corroborate.provenance import align_articles
+
+        a, b = self.article(article_a), self.article(article_b)
+        key = f"align:{a.id}:{a.content_hash}:{b.id}:{b.content_hash}"
+        return self._cached(key, lambda: align_articles(a, b, self.ctx))
+
+    def facts(self, story_id: str) -> Any:
+        """Quantities, quotations, single-source claims and omissions across a story."""
+        from corroborate.facts import compare_story
+
+        key, articles = self._story_key("facts", story_id)
+        return self._cached(key, lambda: compare_story(articles, self.ctx))
+
+    def digest(self, story_id: str, max_words: int = 150, focus: str | None = None) -> Any:
+        """The story's multi-source digest: common facts first, each sentence cited."""
+        from corroborate.summarize import DigestOptions, digest_story
+
+        key, articles = self._story_key("digest", story_id, f"{max_words}:{focus}")
+        options = DigestOptions(max_words=max_words)
+        return self._cached(key, lambda: digest_story(self.ctx, articles, focus, options))
