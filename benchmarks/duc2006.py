@@ -124,6 +124,28 @@ def run_lead(topics: list[DucTopic], tokenize: Tokenizer) -> RunResult:
     return result
 
 
+def human_scores(topics: list[DucTopic], tokenize: Tokenizer) -> dict[str, RougeScores]:
+    """Each human summariser's mean recall, every summary scored against the other three."""
+    by_id: dict[str, list[RougeScores]] = {}
+    for topic in topics:
+        for author, text in topic.references.items():
+            others = [t for a, t in topic.references.items() if a != author]
+            by_id.setdefault(author, []).append(
+                score_summary(truncate_words(text, WORDS), others, tokenize)
+            )
+    return {author: RougeScores(*mean_scores(scores)) for author, scores in sorted(by_id.items())}
+
+
+def read_nist_table(path: Path) -> dict[str, float]:
+    """NIST's ``*.jk.m.avg`` table: summariser id -> jackknifed average recall."""
+    out: dict[str, float] = {}
+    for line in path.read_text(encoding="latin-1").splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            out[parts[0]] = float(parts[1])
+    return out
+
+
 def time_story(
     ctx: Context, topic: DucTopic, options: DigestOptions, repeats: int
 ) -> tuple[list[float], list[float]]:
@@ -193,6 +215,16 @@ def main() -> None:
         ],
         topics,
     )
+    if args.split == "all":
+        nist2 = read_nist_table(args.data / "NISTeval" / "rouge2.jk.m.avg")
+        nistsu4 = read_nist_table(args.data / "NISTeval" / "rougeSU4.jk.m.avg")
+        print("\nscoring check on the human summaries (each against the other three):")
+        print(f"  {'id':<4}{'R-2 here':>10}{'NIST':>9}{'SU4 here':>10}{'NIST':>9}")
+        for author, sc in human_scores(topics, tokenize).items():
+            print(
+                f"  {author:<4}{sc.rouge2:>10.4f}{nist2.get(author, float('nan')):>9.4f}"
+                f"{sc.su4:>10.4f}{nistsu4.get(author, float('nan')):>9.4f}"
+            )
     print("\nNIST published (all 50 topics, ROUGE-1.5.5):")
     for name, (r2, su4) in NIST.items():
         print(f"  {name:<28}ROUGE-2 {r2:.4f}  SU4 {su4:.4f}")
