@@ -147,6 +147,10 @@ def test_common_facts_come_first(ctx: Context, story: list[Article]) -> None:
     assert sections == sorted(sections, key=lambda s: s != "common")
     assert all(b.support >= 2 for b in digest.section("common"))
     assert all(b.support < 2 for b in digest.section("additional"))
+    # Within a section and support level, earlier publications come first.
+    dates = {a.id: a.published_at for a in story}
+    extra = [dates[b.citations[0].article_id] for b in digest.section("additional")]
+    assert extra == sorted(extra)
 
 
 def test_focus_steers_the_choice(ctx: Context, story: list[Article]) -> None:
@@ -211,6 +215,8 @@ def test_article_summary(story: list[Article]) -> None:
     # The lead sentence of a news article is a key sentence.
     assert indices[0] == 0
     assert summarize_article(_article("e", [], 1)).blocks == []
+    anonymous = summarize_article(replace(article, id=""))
+    assert {c.article_id for b in anonymous.blocks for c in b.citations} == {article.content_hash}
 
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"

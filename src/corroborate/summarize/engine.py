@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,8 +61,20 @@ def _embed(
     return vectors, None
 
 
-def _citation(articles: Sequence[Article], unit: Unit, ids: Sequence[str]) -> Citation:
-    return Citation(ids[unit.article], unit.index, unit.start, unit.end)
+def _citation(unit: Unit) -> Citation:
+    return Citation(unit.article_id, unit.index, unit.start, unit.end)
+
+
+def _reading_order(articles: Sequence[Article]) -> list[int]:
+    """Each article's rank by publication time (undated last, then input order)."""
+    order = sorted(
+        range(len(articles)),
+        key=lambda k: (articles[k].published_at is None, str(articles[k].published_at or ""), k),
+    )
+    rank = [0] * len(articles)
+    for position, k in enumerate(order):
+        rank[k] = position
+    return rank
 
 
 def digest_story(
@@ -100,7 +113,6 @@ def digest_story(
     index = SimilarityIndex(
         units, similarity_matrix(units, embeddings), options.duplicate_threshold
     )
-    support = index.support()
     query = focus_stems(focus, stemmer)
     relevance = None
     if query_vector is not None and embeddings is not None:
@@ -130,21 +142,22 @@ def digest_story(
         chosen = greedy_select(problem, chosen)
     extra = extend_overflow(problem, chosen) if options.overflow else None
     common_min = max(2, math.ceil(options.common_share * len(articles)))
-    blocks = [_block(articles, units, index, i, int(support[i]), common_min, ids) for i in chosen]
+    blocks = [_block(units, index, i, common_min) for i in chosen]
+    rank = _reading_order(articles)
+    # Common facts first, the most widely reported first; then by publication and place.
     order = sorted(
         range(len(blocks)),
         key=lambda k: (
             blocks[k].section != "common",
             -blocks[k].support,
-            units[chosen[k]].article,
+            rank[units[chosen[k]].article],
             units[chosen[k]].position,
         ),
     )
     digest.blocks = [blocks[k] for k in order]
     if extra is not None:
-        digest.blocks.append(
-            _block(articles, units, index, extra, int(support[extra]), common_min, ids)
-        )
+        # Last, so that a caller truncating to the budget cuts only this sentence.
+        digest.blocks.append(_block(units, index, extra, common_min))
         digest.overflow = True
     return digest
 
@@ -183,17 +196,12 @@ def _is_quote(text: str) -> bool:
 
 
 def _block(
-    articles: Sequence[Article],
-    units: Sequence[Unit],
-    index: SimilarityIndex,
-    i: int,
-    support: int,
-    common_min: int,
-    ids: Sequence[str],
+    units: Sequence[Unit], index: SimilarityIndex, i: int, common_min: int
 ) -> DigestSentence:
+    """Unit ``i`` as a digest sentence citing every article that says the same."""
     unit = units[i]
-    citations = [_citation(articles, unit, ids)]
-    citations.extend(_citation(articles, units[j], ids) for j in index.matches(i))
+    citations = [_citation(unit)]
+    citations.extend(_citation(units[j]) for j in index.matches(i))
     support = len({c.article_id for c in citations})
     section: Section = "common" if support >= common_min else "additional"
     return DigestSentence(unit.text, citations, support, section, list(unit.spans))
@@ -224,7 +232,9 @@ def summarize_article(article: Article, options: ArticleSummaryOptions | None = 
         if count >= 2 or stem in title
     }
     # Reuse the bigram machinery with unigram "concepts" (stem, stem).
-    unigram_units = [_as_unigrams(u) for u in units]
+    unigram_units = [
+        replace(u, article_id=ids[0], concepts=frozenset((s, s) for s in u.content)) for u in units
+    ]
     candidates = [i for i, u in enumerate(units) if u.n_words >= options.min_sentence_words]
     if not candidates:
         candidates = list(range(len(units)))
@@ -238,26 +248,7 @@ def summarize_article(article: Article, options: ArticleSummaryOptions | None = 
         fitting = [i for i in range(len(units)) if units[i].n_words <= options.max_words]
         chosen = fitting[:1]
     for i in sorted(chosen):
-        unit = units[i]
-        block = DigestSentence(
-            unit.text, [_citation([article], unit, ids)], 1, "key", list(unit.spans)
-        )
+        unit = unigram_units[i]
+        block = DigestSentence(unit.text, [_citation(unit)], 1, "key", list(unit.spans))
         digest.blocks.append(block)
     return digest
-
-
-def _as_unigrams(unit: Unit) -> Unit:
-    return Unit(
-        article=unit.article,
-        article_id=unit.article_id,
-        index=unit.index,
-        position=unit.position,
-        start=unit.start,
-        end=unit.end,
-        text=unit.text,
-        spans=unit.spans,
-        n_words=unit.n_words,
-        stems=unit.stems,
-        content=unit.content,
-        concepts=frozenset((s, s) for s in unit.content),
-    )
