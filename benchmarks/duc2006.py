@@ -12,7 +12,8 @@ a check of the scoring against NIST's published table.
 
     python benchmarks/duc2006.py                # full run, prints the tables
     python benchmarks/duc2006.py --split dev    # development topics only
-    python benchmarks/duc2006.py --set focus_weight=2 --set selection=ilp
+    python benchmarks/duc2006.py --set focus_weight=2 --set compress=true
+    python benchmarks/duc2006.py --no-focus-run  # also without the topic statement
 """
 
 from __future__ import annotations
@@ -184,6 +185,9 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--repeats", type=int, default=7, help="timing runs per story")
     parser.add_argument("--data", type=Path, default=default_data_dir())
+    parser.add_argument(
+        "--no-focus-run", action="store_true", help="also score digests made without the topic"
+    )
     args = parser.parse_args()
     logging.getLogger("absl").setLevel(logging.WARNING)
     if not args.data.is_dir():
@@ -200,6 +204,13 @@ def main() -> None:
     ours = run(ctx, chosen, duc, tokenize)
     exact = run(ctx, chosen, whole, tokenize)
     lead = run_lead(chosen, tokenize)
+    rows = [
+        ("digest, one sentence past 250 then truncated", ours),
+        ("digest, whole sentences within 250 words", exact),
+    ]
+    if args.no_focus_run:
+        rows.append(("digest without the topic statement", run(ctx, chosen, duc, tokenize, False)))
+    rows.append(("NIST lead baseline, rescored here", lead))
 
     print(f"options: {duc}")
     print("ROUGE: rouge-score tokenizer with Porter stemming, stopwords kept; summaries truncated")
@@ -207,14 +218,7 @@ def main() -> None:
     print(
         f"ROUGE-2 check against rouge_score, largest per-reference difference: {ours.worst_check:.2e}\n"
     )
-    print_table(
-        [
-            ("digest, one sentence past 250 then truncated", ours),
-            ("digest, whole sentences within 250 words", exact),
-            ("NIST lead baseline, rescored here", lead),
-        ],
-        topics,
-    )
+    print_table(rows, topics)
     if args.split == "all":
         nist2 = read_nist_table(args.data / "NISTeval" / "rouge2.jk.m.avg")
         nistsu4 = read_nist_table(args.data / "NISTeval" / "rougeSU4.jk.m.avg")
