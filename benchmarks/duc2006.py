@@ -97,14 +97,19 @@ class RunResult:
 
 
 def run(
-    ctx: Context, topics: list[DucTopic], options: DigestOptions, tokenize: Tokenizer
+    ctx: Context,
+    topics: list[DucTopic],
+    options: DigestOptions,
+    tokenize: Tokenizer,
+    use_focus: bool = True,
 ) -> RunResult:
-    """Digest every topic (focus = topic statement), truncate to 250 words, score."""
+    """Digest every topic (focus = topic statement unless told not), truncate, score."""
     result = RunResult()
     for topic in topics:
         refs = list(topic.references.values())
+        focus = topic.focus if use_focus else None
         wall, cpu = time.perf_counter(), time.process_time()
-        digest = digest_story(ctx, topic.articles, focus=topic.focus, options=options)
+        digest = digest_story(ctx, topic.articles, focus=focus, options=options)
         result.wall.append(time.perf_counter() - wall)
         result.cpu.append(time.process_time() - cpu)
         summary = truncate_words(digest.text, WORDS)
