@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corroborate.model import Article
-from corroborate.summarize.concepts import concept_weights, focus_stems, min_concept_df
+from corroborate.summarize.concepts import (
+    concept_stats,
+    concept_weights,
+    focus_stems,
+    min_concept_df,
+)
 from corroborate.summarize.redundancy import SimilarityIndex, content_jaccard, similarity_matrix
 from corroborate.summarize.select import Problem, extend_overflow, greedy_select
 from corroborate.summarize.trim import TrimOptions, render, trim_spans
@@ -140,11 +145,16 @@ def test_similarity_with_embeddings_is_the_mean() -> None:
 def test_concept_weights_count_articles_and_focus() -> None:
     units = _units([["Stone arch cracks."], ["Stone arch cracks again."], ["Library opens."]])
     stemmer = Stemmer()
-    weights = concept_weights(units, 2, frozenset(), 1.0)
+    stats = concept_stats(units)
+    weights = concept_weights(stats, 2, frozenset(), 1.0)
     assert weights == {("stone", "arch"): 2.0, ("arch", "crack"): 2.0}
     query = focus_stems("Discuss the cracks", stemmer)
     assert query == frozenset({"crack"})
-    focused = concept_weights(units, 2, query, 1.0)
+    focused = concept_weights(stats, 2, query, 1.0)
+    relevance = np.array([0.5, 1.0, 1.0], dtype=np.float32)
+    assert concept_weights(concept_stats(units, relevance), 2, frozenset(), 1.0)[
+        ("stone", "arch")
+    ] == pytest.approx(1.5)
     assert focused[("arch", "crack")] == 4.0 and focused[("stone", "arch")] == 2.0
     assert min_concept_df(2, 3) == 1 and min_concept_df(3, 3) == 2 and min_concept_df(25, 3) == 3
 

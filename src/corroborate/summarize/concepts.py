@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,7 +19,14 @@ from numpy.typing import NDArray
 from corroborate.summarize.units import Concept, Stemmer, Unit
 from corroborate.text import STOPWORDS, words
 
-__all__ = ["FOCUS_STOPWORDS", "concept_weights", "focus_stems", "min_concept_df"]
+__all__ = [
+    "FOCUS_STOPWORDS",
+    "ConceptStats",
+    "concept_stats",
+    "concept_weights",
+    "focus_stems",
+    "min_concept_df",
+]
 
 # Words that phrase a request rather than name what it is about.
 FOCUS_STOPWORDS = frozenset(
@@ -71,32 +79,57 @@ def min_concept_df(n_articles: int, wanted: int) -> int:
     return max(1, min(wanted, math.ceil(n_articles / 2)))
 
 
+@dataclass(slots=True)
+class ConceptStats:
+    """Per concept: how many articles use it, and the sum over those articles of
+    the relevance of their most relevant sentence using it."""
+
+    articles: dict[Concept, int]
+    relevance: dict[Concept, float]
+
+
+def concept_stats(
+    units: Sequence[Unit], relevance: NDArray[np.float32] | None = None
+) -> ConceptStats:
+    """Count each concept's articles (units must come grouped by article)."""
+    articles: dict[Concept, int] = {}
+    total: dict[Concept, float] = {}
+    current = -1
+    best: dict[Concept, float] = {}
+
+    def flush() -> None:
+        for concept, r in best.items():
+            articles[concept] = articles.get(concept, 0) + 1
+            total[concept] = total.get(concept, 0.0) + r
+
+    for i, unit in enumerate(units):
+        if unit.article != current:
+            flush()
+            best = {}
+            current = unit.article
+        r = 1.0 if relevance is None else float(relevance[i])
+        for concept in unit.concepts:
+            if r > best.get(concept, -1.0):
+                best[concept] = r
+    flush()
+    return ConceptStats(articles, total)
+
+
 def concept_weights(
-    units: Sequence[Unit],
-    min_df: int,
-    query: frozenset[str],
-    focus_weight: float,
-    relevance: NDArray[np.float32] | None = None,
+    stats: ConceptStats, min_df: int, query: frozenset[str], focus_weight: float
 ) -> dict[Concept, float]:
     """Weight of every concept used by at least ``min_df`` articles.
 
-    The base weight is the article frequency; with a focus query, a concept
-    whose stems meet the query counts ``1 + focus_weight`` times, and
-    ``relevance`` (a per-unit score in [0, 1], e.g. embedding similarity to the
-    query) scales each article's contribution by its most relevant sentence.
+    The base weight is the article frequency; with per-sentence relevance (in
+    [0, 1], e.g. embedding similarity to a focus query) each article counts by
+    its most relevant sentence using the concept; a concept whose stems meet
+    the query's counts ``1 + focus_weight`` times.
     """
-    best: dict[Concept, dict[int, float]] = {}
-    for i, unit in enumerate(units):
-        r = 1.0 if relevance is None else float(relevance[i])
-        for concept in unit.concepts:
-            per_article = best.setdefault(concept, {})
-            if r > per_article.get(unit.article, -1.0):
-                per_article[unit.article] = r
     weights: dict[Concept, float] = {}
-    for concept, per_article in best.items():
-        if len(per_article) < min_df:
+    for concept, count in stats.articles.items():
+        if count < min_df:
             continue
-        weight = sum(per_article.values())
+        weight = stats.relevance[concept]
         if query and (concept[0] in query or concept[1] in query):
             weight *= 1.0 + focus_weight
         weights[concept] = weight

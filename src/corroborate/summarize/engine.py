@@ -20,7 +20,12 @@ from numpy.typing import NDArray
 from corroborate.config import Context
 from corroborate.errors import UsageError
 from corroborate.model import Article
-from corroborate.summarize.concepts import concept_weights, focus_stems, min_concept_df
+from corroborate.summarize.concepts import (
+    concept_stats,
+    concept_weights,
+    focus_stems,
+    min_concept_df,
+)
 from corroborate.summarize.records import (
     ArticleSummaryOptions,
     Citation,
@@ -117,13 +122,9 @@ def digest_story(
     relevance = None
     if query_vector is not None and embeddings is not None:
         relevance = np.clip(embeddings @ query_vector, 0.0, 1.0)
-    weights = concept_weights(
-        units,
-        min_concept_df(len(articles), options.min_concept_articles),
-        query,
-        options.focus_weight,
-        relevance,
-    )
+    stats = concept_stats(units, relevance)
+    min_df = min_concept_df(len(articles), options.min_concept_articles)
+    weights = concept_weights(stats, min_df, query, options.focus_weight)
     candidates = _candidates(units, options)
     problem = Problem(
         units=units,
@@ -138,7 +139,7 @@ def digest_story(
     room = options.max_words - sum(units[i].n_words for i in chosen)
     if any(units[i].n_words <= room for i in candidates if i not in chosen):
         # Room left once the shared concepts are covered: add what fewer outlets say.
-        problem.weights = concept_weights(units, 1, query, options.focus_weight, relevance)
+        problem.weights = concept_weights(stats, 1, query, options.focus_weight)
         chosen = greedy_select(problem, chosen)
     extra = extend_overflow(problem, chosen) if options.overflow else None
     common_min = max(2, math.ceil(options.common_share * len(articles)))
