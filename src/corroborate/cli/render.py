@@ -42,11 +42,24 @@ def render_article(article: Article, full: bool = True) -> None:
 
 
 def render_report(report: Report) -> None:
+    from corroborate.cli.render_story import render_story
+
     errors = [i for i in report.inputs if i["status"] == "error"]
-    click.secho(f"{len(report.articles)} articles from {len(report.inputs)} inputs", bold=True)
+    links = [i for i in report.inputs if i["status"] == "link"]
+    click.secho(
+        f"{len(report.articles)} articles from {len(report.inputs)} inputs, "
+        f"{len(report.stories)} stories",
+        bold=True,
+    )
     for item in errors:
         click.secho(f"  error {item['input']}: {item['reason']}", fg="red")
+    for item in links:
+        click.secho(f"  {item['input']}: {item['reason']}", dim=True)
     click.echo()
     for data in report.articles:
         render_article(Article.from_dict(data), full=False)
+        click.echo()
+    for story in report.stories:
+        click.echo("─" * 88)
+        render_story(story)
         click.echo()
