@@ -127,10 +127,12 @@ def test_jaccard_and_similarity_index() -> None:
     jac = content_jaccard(units)
     assert jac[0, 1] == pytest.approx(1.0)
     assert jac[0, 2] == pytest.approx(0.0)
-    index = SimilarityIndex(units, similarity_matrix(units, None), 0.6)
+    index = SimilarityIndex(units, None, 0.6)
     assert index.matches(0) == [1]
     assert index.matches(2) == []
-    assert list(index.support()) == [2, 2, 1]
+    assert [index.support(i) for i in range(3)] == [2, 2, 1]
+    assert index.same_fact(0, 1) and index.same_fact(1, 0) and not index.same_fact(2, 0)
+    assert np.allclose(similarity_matrix(units, None), jac)
     assert content_jaccard([]).shape == (0, 0)
 
 

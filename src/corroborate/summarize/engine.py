@@ -34,7 +34,7 @@ from corroborate.summarize.records import (
     DigestSentence,
     Section,
 )
-from corroborate.summarize.redundancy import SimilarityIndex, similarity_matrix
+from corroborate.summarize.redundancy import SimilarityIndex
 from corroborate.summarize.select import Problem, extend_overflow, greedy_select
 from corroborate.summarize.trim import TrimOptions
 from corroborate.summarize.units import Stemmer, Unit, build_units
@@ -115,9 +115,7 @@ def digest_story(
     embeddings, query_vector = (None, None)
     if options.use_embeddings:
         embeddings, query_vector = _embed(ctx, units, focus)
-    index = SimilarityIndex(
-        units, similarity_matrix(units, embeddings), options.duplicate_threshold
-    )
+    index = SimilarityIndex(units, embeddings, options.duplicate_threshold)
     query = focus_stems(focus, stemmer)
     relevance = None
     if query_vector is not None and embeddings is not None:

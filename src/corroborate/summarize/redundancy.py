@@ -14,7 +14,6 @@ did not make, while a missed paraphrase only costs a citation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,8 +24,8 @@ from corroborate.summarize.units import Unit
 __all__ = ["SimilarityIndex", "content_jaccard", "similarity_matrix"]
 
 
-def content_jaccard(units: Sequence[Unit]) -> NDArray[np.float32]:
-    """Pairwise Jaccard overlap of the units' stemmed content-word sets."""
+def _content_matrix(units: Sequence[Unit]) -> sparse.csr_matrix:
+    """Units x stems, 1 where the unit uses the stem as a content word."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -34,18 +33,29 @@ def content_jaccard(units: Sequence[Unit]) -> NDArray[np.float32]:
         for stem in unit.content:
             rows.append(i)
             cols.append(vocab.setdefault(stem, len(vocab)))
-    n = len(units)
-    if n == 0:
-        return np.zeros((0, 0), dtype=np.float32)
-    matrix = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, max(len(vocab), 1))
+    return sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+        shape=(len(units), max(len(vocab), 1)),
     )
-    inter = (matrix @ matrix.T).toarray()
-    sizes = np.asarray(matrix.sum(axis=1)).ravel()
-    union = sizes[:, None] + sizes[None, :] - inter
+
+
+def _jaccard_rows(
+    matrix: sparse.csr_matrix, sizes: NDArray[np.float32], rows: Sequence[int]
+) -> NDArray[np.float32]:
+    inter = (matrix[list(rows)] @ matrix.T).toarray()
+    union = sizes[list(rows)][:, None] + sizes[None, :] - inter
     with np.errstate(divide="ignore", invalid="ignore"):
         jac = np.where(union > 0, inter / union, 0.0)
     return jac.astype(np.float32)
+
+
+def content_jaccard(units: Sequence[Unit]) -> NDArray[np.float32]:
+    """Pairwise Jaccard overlap of the units' stemmed content-word sets."""
+    if not units:
+        return np.zeros((0, 0), dtype=np.float32)
+    matrix = _content_matrix(units)
+    sizes = np.asarray(matrix.sum(axis=1), dtype=np.float32).ravel()
+    return _jaccard_rows(matrix, sizes, range(len(units)))
 
 
 def similarity_matrix(
@@ -56,27 +66,49 @@ def similarity_matrix(
     Without embeddings, Jaccard alone (a stricter measure: paraphrases in other
     words score lower).
     """
-    jac = content_jaccard(units)
-    if embeddings is None:
-        return jac
-    cos = np.clip(embeddings @ embeddings.T, 0.0, 1.0).astype(np.float32)
-    return (0.5 * jac + 0.5 * cos).astype(np.float32)
+    return SimilarityIndex(units, embeddings, 0.0).rows(range(len(units)))
 
 
-@dataclass(slots=True)
 class SimilarityIndex:
-    """Units' pairwise similarity with the threshold that makes two of them one fact."""
+    """Which units state the same fact: similarity rows computed on demand and cached.
 
-    units: Sequence[Unit]
-    matrix: NDArray[np.float32]
-    threshold: float
+    A digest needs the similarity of its few chosen sentences to all others,
+    not every pair, so memory and time stay linear in the story's size.
+    """
+
+    def __init__(
+        self, units: Sequence[Unit], embeddings: NDArray[np.float32] | None, threshold: float
+    ) -> None:
+        self.units = units
+        self.threshold = threshold
+        self._embeddings = embeddings
+        self._matrix = _content_matrix(units)
+        self._sizes = np.asarray(self._matrix.sum(axis=1), dtype=np.float32).ravel()
+        self._cache: dict[int, NDArray[np.float32]] = {}
+
+    def rows(self, rows: Sequence[int]) -> NDArray[np.float32]:
+        """Similarity of the given units to every unit (one row each)."""
+        if not self.units:
+            return np.zeros((0, 0), dtype=np.float32)
+        jac = _jaccard_rows(self._matrix, self._sizes, rows)
+        if self._embeddings is None:
+            return jac
+        cos = np.clip(self._embeddings[list(rows)] @ self._embeddings.T, 0.0, 1.0)
+        return (0.5 * jac + 0.5 * cos).astype(np.float32)
+
+    def row(self, i: int) -> NDArray[np.float32]:
+        if i not in self._cache:
+            self._cache[i] = self.rows([i])[0]
+        return self._cache[i]
 
     def same_fact(self, i: int, j: int) -> bool:
-        return bool(self.matrix[i, j] >= self.threshold)
+        """Whether units ``i`` and ``j`` state the same fact (``j``'s row is cached:
+        pass the already chosen unit second)."""
+        return bool(self.row(j)[i] >= self.threshold)
 
     def matches(self, i: int) -> list[int]:
         """The best-matching unit of every other article that says what unit ``i`` says."""
-        row = self.matrix[i]
+        row = self.row(i)
         best: dict[int, int] = {}
         for j in map(int, np.flatnonzero(row >= self.threshold)):
             article = self.units[j].article
@@ -86,15 +118,6 @@ class SimilarityIndex:
                 best[article] = j
         return [best[a] for a in sorted(best)]
 
-    def support(self) -> NDArray[np.int64]:
-        """For every unit, how many distinct articles say it (its own included)."""
-        n = len(self.units)
-        if n == 0:
-            return np.zeros(0, dtype=np.int64)
-        articles = np.array([u.article for u in self.units])
-        hit = self.matrix >= self.threshold
-        np.fill_diagonal(hit, True)
-        counts = np.zeros(n, dtype=np.int64)
-        for a in np.unique(articles):
-            counts += hit[:, articles == a].any(axis=1)
-        return counts
+    def support(self, i: int) -> int:
+        """How many distinct articles say what unit ``i`` says (its own included)."""
+        return 1 + len(self.matches(i))
