@@ -148,7 +148,7 @@ def test_common_facts_come_first(ctx: Context, story: list[Article]) -> None:
     assert all(b.support >= 2 for b in digest.section("common"))
     assert all(b.support < 2 for b in digest.section("additional"))
     # Within a section and support level, earlier publications come first.
-    dates = {a.id: a.published_at for a in story}
+    dates = {a.id: str(a.published_at) for a in story}
     extra = [dates[b.citations[0].article_id] for b in digest.section("additional")]
     assert extra == sorted(extra)
 
