@@ -126,7 +126,9 @@ def _check_unit(name: str, value: float) -> None:
 
 @dataclass(frozen=True, slots=True)
 class DigestOptions:
-    """How a multi-article digest is made; defaults were tuned on DUC 2006 dev topics.
+    """How a multi-article digest is made; defaults tuned on DUC 2006 dev topics only.
+
+    ``benchmarks/duc2006_tune.py`` prints the sweep behind them.
 
     - ``max_words``: length budget in words (whitespace-separated).
     - ``overflow``: let one last sentence cross the budget (for a caller that
