@@ -339,7 +339,7 @@ def with_llm_fallback(
     try:
         outcome = make_llm_blocks()
     except LlmError as exc:
-        note = f"language model not used ({exc}); showing the extractive result"
+        note = f"language model not used: {exc} — showing the extractive result"
         return dataclasses.replace(extractive, notes=[*extractive.notes, note])
     return dataclasses.replace(
         extractive,

@@ -135,6 +135,7 @@ class VerifyOptions:
 class SourceFeatures:
     """What verification compares: stems of content words, of all words, numbers, names.
 
+    ``content`` is a subset of ``vocabulary`` (every word's stem).
     ``names`` maps each name-like token's stem to its form in the text (for messages).
     """
 
@@ -247,18 +248,16 @@ def _check(
     chosen: Sequence[int],
     options: VerifyOptions,
 ) -> _Attempt:
-    content: set[str] = set()
     vocabulary: set[str] = set()
     numbers: set[str] = set()
     anchored: set[str] = set()
     need = options.anchor_share * len(draft.content)
     for i in chosen:
-        content |= sources[i].content
         vocabulary |= sources[i].vocabulary
-        if len(draft.content & (sources[i].content | sources[i].vocabulary)) >= need:
+        if len(draft.content & sources[i].vocabulary) >= need:
             numbers |= sources[i].numbers
             anchored |= sources[i].vocabulary
-    found = draft.content & (content | vocabulary)
+    found = draft.content & vocabulary
     recall = len(found) / len(draft.content) if draft.content else 0.0
     reasons: list[str] = []
     if not chosen:
@@ -288,17 +287,13 @@ def _negation_anchored(
     """A negated source among ``chosen`` holds at least half of the draft's content words."""
     need = len(draft.content) / 2
     return any(
-        sources[i].negated
-        and len(draft.content & (sources[i].content | sources[i].vocabulary)) >= need
-        for i in chosen
+        sources[i].negated and len(draft.content & sources[i].vocabulary) >= need for i in chosen
     )
 
 
 def _gain(draft: SourceFeatures, source: SourceFeatures, covered: set[str]) -> int:
     """How many of the draft's still-uncovered words, numbers and names a source adds."""
-    items = (draft.content & (source.content | source.vocabulary)) | {
-        "#" + n for n in draft.numbers & source.numbers
-    }
+    items = (draft.content & source.vocabulary) | {"#" + n for n in draft.numbers & source.numbers}
     return len(items - covered)
 
 
@@ -313,7 +308,7 @@ def _cover(
     chosen = list(seed)
     covered: set[str] = set()
     for i in chosen:
-        covered |= (draft.content & (sources[i].content | sources[i].vocabulary)) | {
+        covered |= (draft.content & sources[i].vocabulary) | {
             "#" + n for n in draft.numbers & sources[i].numbers
         }
     for _ in range(limit):
@@ -327,7 +322,7 @@ def _cover(
         if best < 0:
             break
         chosen.append(best)
-        covered |= (draft.content & (sources[best].content | sources[best].vocabulary)) | {
+        covered |= (draft.content & sources[best].vocabulary) | {
             "#" + n for n in draft.numbers & sources[best].numbers
         }
     return chosen
