@@ -84,7 +84,11 @@ def test_fused_sentence_cites_every_source_it_needs() -> None:
             [0],
             "name(s) not in the sources: Keir, Starmer",
         ),
-        ("The leaders did not agree to meet in person.", [3], "negated but its main sources are not"),
+        (
+            "The leaders did not agree to meet in person.",
+            [3],
+            "negated but its main sources are not",
+        ),
         ("Oil prices rose sharply on fears of a trade war with Mexico.", [0], "content words"),
         ("It is so.", [0], "no content words"),
         ("The Liberals won 170 seats.", [], "number(s) not in the sources: 170"),
