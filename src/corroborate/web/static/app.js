@@ -89,7 +89,7 @@
       const label = (source ? source.outlet : c.article_id) + " §" + (c.sentence_index + 1);
       const link = el("a", { class: "cite", href: "/articles/" + encodeURIComponent(c.article_id) + "#s" + c.sentence_index }, label);
       if (source) link.title = source.text;
-      span.append(link);
+      span.append(link, document.createTextNode(" "));
     });
     return span;
   }
