@@ -420,6 +420,17 @@ def test_lone_surrogate_in_json_does_not_abort_the_run(tmp_path: Path, field: st
     _assert_clear_or_clean(run, "surrogate.jsonl")
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug (found by the fuzzer): feedparser's lenient parser raises KeyError 'links' "
+    "on mis-nested markup; feed._parse lets it escape and abort the whole ingest",
+)
+def test_misnested_feed_does_not_abort_the_run(tmp_path: Path) -> None:
+    run = _ingest(tmp_path / "in", {"misnested.xml": b"<rss><channel><item><link>a</item></link>"})
+    [outcome] = _assert_clear_or_clean(run, "misnested.xml")
+    assert outcome.status == "error"
+
+
 def test_html_with_only_a_script(tmp_path: Path) -> None:
     run = _ingest(tmp_path / "in", {"script.html": N.script_only_html()})
     [outcome] = _assert_clear_or_clean(run, "script.html")
