@@ -182,3 +182,36 @@ def test_every_builtin_runs_on_the_seeds(tmp_path: Path, ctx: Context) -> None:
             result = run_action(ws, name, target)
             assert result.blocks, name
             _check_citations(ws, result)
+
+
+def test_summarize_uses_a_configured_model_and_falls_back(demo_ws: Workspace) -> None:
+    """With an LLM configured, summarize asks it, verifies it, and falls back on errors."""
+    from corroborate.llm import LlmConfig
+    from llm_server import LlmTestServer, Reply, chat_reply
+
+    story = _landslide(demo_ws)
+    saved = demo_ws.ctx.llm
+    try:
+        with LlmTestServer() as server:
+            demo_ws.ctx.llm = LlmConfig(url=server.url, model="test-model", timeout=2.0)
+            server.queue(
+                chat_reply(
+                    "A landslide on the Brennick Pass highway killed four people [1].\n"
+                    "It also destroyed the old lighthouse of Carrow [2]."
+                )
+            )
+            result = run_action(demo_ws, "summarize", ActionTarget("story", story), {"words": "60"})
+            assert result.engine == "llm:test-model"
+            flags = [b.flag for b in result.blocks if isinstance(b, TextBlock)]
+            assert flags == [None, "unsupported"]
+            assert _check_citations(demo_ws, result) > 0
+
+            server.queue(Reply("not json at all", content_type="text/plain"))
+            fallback = run_action(
+                demo_ws, "summarize", ActionTarget("story", story), {"words": "60"}
+            )
+            assert fallback.engine == "extractive"
+            assert any("language model not used" in n for n in fallback.notes)
+            assert fallback.blocks
+    finally:
+        demo_ws.ctx.llm = saved

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corroborate.nlp import NlpResources
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corroborate.llm import LlmConfig
 
 __all__ = ["DEFAULT_DB", "Context", "Limits"]
 
@@ -27,7 +31,13 @@ class Limits:
 
 @dataclass
 class Context:
-    """What one run of the pipeline shares: limits and lazily loaded NLP resources."""
+    """What one run shares: limits, lazily loaded NLP resources, and the optional LLM.
+
+    ``llm`` is None unless the user configured a language-model endpoint
+    (see :func:`corroborate.llm.load_llm_config`); with None nothing ever
+    touches the network for actions.
+    """
 
     limits: Limits = field(default_factory=Limits)
     nlp: NlpResources = field(default_factory=NlpResources)
+    llm: LlmConfig | None = None

@@ -100,13 +100,39 @@ def summarize(ws: Workspace, target: ActionTarget, options: SummarizeOptions) ->
         article = ws.article(target.id)
         digest = summarize_article(article, ArticleSummaryOptions(max_words=options.words))
         title = f"Summary of “{article.title}”"
+        articles = [article]
     else:
         digest = ws.digest(target.id, options.words, options.focus or None)
         title = f"Digest of story {target.id}: {ws.story(target.id).title}"
+        articles = ws.story_articles(target.id)
     result = ActionResult("summarize", target, title, list(_digest_blocks(digest)))
     if not result.blocks:
         result.notes.append("no sentence long enough to summarise")
-    return result
+    if ws.ctx.llm is None or not result.blocks:
+        return result
+    from corroborate.llm import (
+        LlmOptions,
+        abstractive_blocks,
+        run_with_llm,
+        sources_from_articles,
+        sources_from_digest,
+    )
+
+    # The model gets more than the extractive answer to work from.
+    if target.kind == "story":
+        sources = sources_from_digest(
+            ws.digest(target.id, options.words * 3, options.focus or None),
+            outlets={a.id: a.outlet for a in articles},
+        )
+    else:
+        sources = sources_from_articles(articles)
+    return run_with_llm(
+        result,
+        ws.ctx.llm,
+        lambda client: abstractive_blocks(
+            "summarize", sources, options.focus, client, LlmOptions(max_words=options.words)
+        ),
+    )
 
 
 # -- key facts ---------------------------------------------------------------------

@@ -101,7 +101,19 @@ def compare(ws: Workspace, target: ActionTarget, options: None) -> ActionResult:
         "compare", target, f"“{article.title}” compared with story {view.id}", blocks
     )
     result.notes.append(f"compared with {len(articles) - 1} other article(s) of story {view.id}")
-    return result
+    if ws.ctx.llm is None:
+        return result
+    from corroborate.llm import LlmOptions, abstractive_blocks, run_with_llm, sources_from_articles
+
+    ordered = [article, *(a for a in articles if a.id != article.id)]
+    llm_sources = sources_from_articles(ordered, max_per_article=40)
+    return run_with_llm(
+        result,
+        ws.ctx.llm,
+        lambda client: abstractive_blocks(
+            "compare", llm_sources, "", client, LlmOptions(target_article=article.id)
+        ),
+    )
 
 
 def _earliest(articles: list[Article]) -> Article | None:

@@ -95,7 +95,14 @@ Examples:
 @click.option(
     "--opt", "opts", multiple=True, metavar="NAME=VALUE", help="An action option (repeatable)."
 )
-def run_command(action: str, target: str, db: str, as_json: bool, opts: tuple[str, ...]) -> None:
+@click.option(
+    "--llm-config",
+    type=click.Path(dir_okay=False, exists=True),
+    help="TOML file with an [llm] section (url, model, key, timeout); also $CORROBORATE_LLM_URL etc.",
+)
+def run_command(
+    action: str, target: str, db: str, as_json: bool, opts: tuple[str, ...], llm_config: str | None
+) -> None:
     """Run ACTION on TARGET: an article id (or unique prefix) or a story id (s3, story:s3).
 
     Every sentence in the result cites its source sentence (article id, sentence
@@ -107,7 +114,7 @@ def run_command(action: str, target: str, db: str, as_json: bool, opts: tuple[st
         if not sep:
             fail(UsageError(f"--opt takes NAME=VALUE, got {item!r}"), as_json)
         options[name.strip()] = value
-    with _workspace(db, as_json) as ws:
+    with _workspace(db, as_json, llm_config) as ws:
         try:
             registry = default_registry()
             registry.get(action)

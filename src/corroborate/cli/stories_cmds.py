@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,12 +23,16 @@ __all__ = ["COMMANDS"]
 
 
 @contextmanager
-def _workspace(db: str, as_json: bool) -> Iterator[Workspace]:
+def _workspace(db: str, as_json: bool, llm_config: str | None = None) -> Iterator[Workspace]:
+    """Open the archive as a workspace; ``llm_config`` names a TOML file for the optional LLM."""
     try:
         if not Path(db).exists():
             raise NotFoundError(f"no archive at {db} (ingest something first, or pass --db)")
+        from corroborate.llm import load_llm_config
+
+        llm = load_llm_config(os.environ, Path(llm_config) if llm_config else None)
         with Archive(db) as archive:
-            yield Workspace(archive, Context())
+            yield Workspace(archive, Context(llm=llm))
     except CorroborateError as exc:
         fail(exc, as_json)
 
