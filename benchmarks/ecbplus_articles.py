@@ -4,6 +4,8 @@ ECB+ sentences are tokenised ("killed 7 people ." and ```` `` ... '' ```` for
 quotes); we detokenise them so the extractors see ordinary news text. In
 ``*ecbplus.xml`` documents sentence 0 is the source URL (dropped), sentence 1
 is usually the headline and sentence 2 often the date, used as ``published_at``.
+``*ecb.xml`` documents have no headline: their first sentence is the title and
+also the first paragraph of the body.
 """
 
 from __future__ import annotations
@@ -116,9 +118,12 @@ def load_stories(topics: range, path: Path = ECBPLUS) -> dict[str, list[Article]
                     if published is not None:
                         sentences = [sentences[0], *sentences[2:]]
             title = sentences[0] if sentences else ""
+            # ECB documents have no headline: their first sentence is usually the lead
+            # (many have one sentence only), so it stays in the body as well.
+            body = sentences[1:] if record["doc"].endswith("ecbplus.xml") else sentences
             article = Article(
                 title=title,
-                paragraphs=_paragraphs(sentences[1:]),
+                paragraphs=_paragraphs(body),
                 id=record["doc"].removesuffix(".xml"),
                 published_at=published,
                 source=record["doc"],
