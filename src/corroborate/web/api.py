@@ -20,9 +20,9 @@ from pydantic import BaseModel, Field
 
 from corroborate.actions import ActionTarget, run_action
 from corroborate.errors import UsageError
-from corroborate.views import STORY_SECTIONS, story_data
+from corroborate.views import STORY_SECTIONS
 from corroborate.web import data as pages_data
-from corroborate.web.errors import JSONResponse
+from corroborate.web.errors import EncodedJSON, JSONResponse
 from corroborate.web.ingest_form import read_ingest_request
 from corroborate.web.state import AppState
 
@@ -76,7 +76,15 @@ def get_story(
         list[str] | None, Query(description="analyses to include: reuse, facts, digest")
     ] = None,
 ) -> Response:
-    return _ok(story_data(_state(request).ws, story_id, section or STORY_SECTIONS))
+    state = _state(request)
+    live = state.ws.story(story_id).id
+    wanted = tuple(sorted(set(section or STORY_SECTIONS)))
+
+    def encode() -> EncodedJSON:
+        return EncodedJSON({"ok": True, **pages_data.served_story_data(state, live, wanted)})
+
+    key = ("story-json", wanted, *pages_data.story_key(state, live))
+    return JSONResponse(state.ws.memo(key, encode))
 
 
 @router.get("/articles", responses=_doc("articles"), summary="Articles, newest first")

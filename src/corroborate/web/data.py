@@ -8,6 +8,7 @@ behind ``corroborate story --json``); these add only what a page needs on top
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from corroborate.actions import ActionResult
@@ -24,6 +25,8 @@ __all__ = [
     "home_page",
     "ingest_page",
     "search_page",
+    "served_story_data",
+    "story_key",
     "story_page",
 ]
 
@@ -32,6 +35,12 @@ MAX_QUERY = 500
 
 def home_page(state: AppState, limit: int = 100) -> dict[str, Any]:
     """Recent stories (latest publication first) with flags where already analysed."""
+    key = ("home", limit, state.flags.version, state.ws.snapshot.generation)
+    result: dict[str, Any] = state.ws.memo(key, lambda: _home_page(state, limit))
+    return result
+
+
+def _home_page(state: AppState, limit: int) -> dict[str, Any]:
     rows = stories_data(state.ws, limit=10**9)
     rows.sort(key=lambda r: (r["last_published"] or "", r["size"]), reverse=True)
     stories = []
@@ -58,6 +67,29 @@ def search_page(state: AppState, query: str, limit: int = 50) -> dict[str, Any]:
 
 def story_page(state: AppState, story_id: str) -> dict[str, Any]:
     """Everything about a story (``views.story_data``) plus flags, facts pivot and graph."""
+    live = state.ws.story(story_id).id
+    key = ("story-page", *story_key(state, live))
+    result: dict[str, Any] = state.ws.memo(key, lambda: _story_page(state, live))
+    return result
+
+
+def story_key(state: AppState, story_id: str) -> tuple[Any, ...]:
+    """What a story's derived data depends on besides article texts: members and decisions."""
+    view = state.ws.story(story_id)
+    return (view.id, tuple(view.article_ids), view.decided, view.title)
+
+
+def served_story_data(state: AppState, story_id: str, sections: Iterable[str]) -> dict[str, Any]:
+    """``views.story_data``, kept until the next write (the API's story endpoint)."""
+    live = state.ws.story(story_id).id
+    wanted = tuple(sorted(set(sections)))
+    result: dict[str, Any] = state.ws.memo(
+        ("story", wanted, *story_key(state, live)), lambda: story_data(state.ws, live, wanted)
+    )
+    return result
+
+
+def _story_page(state: AppState, story_id: str) -> dict[str, Any]:
     data = story_data(state.ws, story_id)
     view = state.ws.story(data["id"])
     outlet_of = {a["id"]: a["outlet"] for a in data["article_details"]}
@@ -106,6 +138,14 @@ def _reuse_links(state: AppState, article: Article, story_id: str) -> list[dict[
 
 def article_page(state: AppState, article_id: str) -> dict[str, Any]:
     """The clean article, what cleaning removed, its reuse links and the actions menu."""
+    result: dict[str, Any] = state.ws.memo(
+        ("article-page", article_id, state.ws.snapshot.generation),
+        lambda: _article_page(state, article_id),
+    )
+    return result
+
+
+def _article_page(state: AppState, article_id: str) -> dict[str, Any]:
     data = article_data(state.ws, article_id)
     article = state.ws.article(data["id"])
     links = _reuse_links(state, article, data["story"]["id"]) if data["story"] else []

@@ -24,6 +24,7 @@ from corroborate.web.jobs import QueueFull
 
 __all__ = [
     "CatchAll",
+    "EncodedJSON",
     "JSONResponse",
     "error_response",
     "install_error_handlers",
@@ -40,7 +41,18 @@ class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
+        if isinstance(content, EncodedJSON):
+            return content.data
         return json.dumps(content, ensure_ascii=False, default=str).encode("utf-8")
+
+
+class EncodedJSON:
+    """JSON already encoded (kept between requests), passed to :class:`JSONResponse`."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, content: Any) -> None:
+        self.data = json.dumps(content, ensure_ascii=False, default=str).encode("utf-8")
 
 
 def wants_json(scope: Scope) -> bool:

@@ -157,6 +157,8 @@ class JobQueue:
                 job.error = f"internal error while ingesting ({type(exc).__name__})"
                 job.status = "failed"
             finally:
+                if any(o.status == "new-version" for o in job.outcomes):
+                    self.ws.bump()  # changed texts change pages even when no story changed
                 job.finished = time.time()
                 if job.status == "running":
                     job.status = "done"

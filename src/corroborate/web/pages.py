@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from corroborate.web import data as pages_data
-from corroborate.web.errors import JSONResponse
+from corroborate.web.errors import EncodedJSON, JSONResponse
 from corroborate.web.ingest_form import read_ingest_request
 from corroborate.web.state import AppState
 
@@ -38,6 +38,11 @@ def _page(
 
 
 def render(request: Request, template: str, **values: Any) -> HTMLResponse:
+    """Render a page template as a response."""
+    return HTMLResponse(render_html(request, template, **values))
+
+
+def render_html(request: Request, template: str, **values: Any) -> str:
     """Render a page template; ``json_href`` is the page's ``.json`` twin."""
     path = request.url.path
     query = request.url.query
@@ -45,8 +50,8 @@ def render(request: Request, template: str, **values: Any) -> HTMLResponse:
         ("/index.json" if path == "/" else path + ".json") + (f"?{query}" if query else "")
     )
     templates = request.app.state.templates
-    html = templates.get_template(template).render(path=path, json_href=json_href, **values)
-    return HTMLResponse(html)
+    html: str = templates.get_template(template).render(path=path, json_href=json_href, **values)
+    return html
 
 
 # -- the story list and search -----------------------------------------------------
@@ -74,12 +79,24 @@ def search_json(request: Request, q: str = "") -> Response:
 # -- stories and articles (the .json route is declared first so it wins) -------------
 @router.get("/stories/{story_id}.json")
 def story_json(request: Request, story_id: str) -> Response:
-    return _page(request, "story.html", lambda s: pages_data.story_page(s, story_id), True)
+    state = app_state(request)
+    live = state.ws.story(story_id).id
+    key = ("story-page-json", *pages_data.story_key(state, live))
+    encoded = state.ws.memo(key, lambda: EncodedJSON(pages_data.story_page(state, live)))
+    return JSONResponse(encoded)
 
 
 @router.get("/stories/{story_id}")
 def story(request: Request, story_id: str) -> Response:
-    return _page(request, "story.html", lambda s: pages_data.story_page(s, story_id), False)
+    """The story page; its HTML is kept like its data (the page is the largest to render)."""
+    state = app_state(request)
+    live = state.ws.story(story_id).id
+    key = ("story-html", request.url.path, *pages_data.story_key(state, live))
+    html: str = state.ws.memo(
+        key,
+        lambda: render_html(request, "story.html", data=pages_data.story_page(state, live)),
+    )
+    return HTMLResponse(html)
 
 
 @router.get("/articles/{article_id}.json")

@@ -149,7 +149,35 @@ class ServedWorkspace(Workspace):
         self._analyses_lock = threading.Lock()
         self._computing: dict[str, threading.Lock] = {}
         self._cache_size = cache_size
+        self.epoch = 0
+        self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.publish()
+
+    # -- data derived from the archive, valid until the next write ------------------
+    def bump(self) -> None:
+        """Mark that stored articles changed (new versions): every derived page is stale.
+
+        Story changes need no bump: page keys name the story's members or the
+        snapshot generation, so only what changed is rebuilt.
+        """
+        with self._analyses_lock:
+            self.epoch += 1
+            self._memo.clear()
+
+    def memo(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """``build()`` once per ``key`` and epoch (the server is the archive's only writer)."""
+        with self._analyses_lock:
+            full = (self.epoch, *key)
+            if full in self._memo:
+                self._memo.move_to_end(full)
+                return self._memo[full]
+        value = build()
+        with self._analyses_lock:
+            if full[0] == self.epoch:
+                self._memo[full] = value
+                while len(self._memo) > 256:
+                    self._memo.popitem(last=False)
+        return value
 
     # -- the snapshot -------------------------------------------------------
     def publish(self) -> StorySnapshot:

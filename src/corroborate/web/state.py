@@ -29,12 +29,15 @@ class FlagStore:
 
     _flags: dict[str, tuple[tuple[str, ...], dict[str, int]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    version: int = 0
 
     def put(self, story_id: str, members: list[str], data: dict[str, Any]) -> dict[str, int]:
         """Flags from a story's data (an empty dict marks an analysis that failed)."""
         flags = story_flags(data) if data else {}
         with self._lock:
-            self._flags[story_id] = (tuple(members), flags)
+            if self._flags.get(story_id) != (tuple(members), flags):
+                self._flags[story_id] = (tuple(members), flags)
+                self.version += 1
         return flags
 
     def get(self, story_id: str, members: list[str]) -> dict[str, int] | None:

@@ -1,0 +1,236 @@
+"""Web latency: the story page of a 20-article story (warm) and API p95 at 20 clients.
+
+Builds an archive with the bundled demo plus the 20 first documents of ECB+
+sub-event 13_ecb (a development topic; they are put in one story by a
+person's merge decision where the automatic grouping split them), serves it
+with ``corroborate serve`` in a separate process on 127.0.0.1, and measures
+from a client process:
+
+* the story page (HTML and its ``.json`` twin): one cold load, then the median
+  and p95 of ``--runs`` warm loads (target: warm median under 200 ms);
+* read endpoints of the API with 20 concurrent clients (asyncio + httpx) for
+  ``--requests`` requests: p50/p95/p99 per endpoint and overall (target: p95
+  under 100 ms).
+
+Usage: python benchmarks/web_latency.py [--runs 30] [--requests 3000] [--clients 20]
+Needs ../shared (ECB+); without it the story is the demo's 5-article one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corroborate.analysis import demo_dir
+from corroborate.archive import Archive
+from corroborate.config import Context
+from corroborate.pipeline import ingest
+from corroborate.workspace import Workspace
+
+SUBTOPIC = "13_ecb"
+STORY_SIZE = 20
+
+
+def build_archive(path: Path, size: int = STORY_SIZE) -> tuple[str, int]:
+    """Demo + ECB+ documents of one sub-event, in one story; (story id, its size)."""
+    ctx = Context()
+    with Archive(path) as archive:
+        ingest([str(demo_dir())], archive, ctx)
+        ids: list[str] = []
+        try:
+            from ecbplus_articles import ECBPLUS, load_stories
+
+            if ECBPLUS.exists():
+                for article in load_stories(range(13, 14))[SUBTOPIC][:size]:
+                    ids.append(archive.add(article).article_id)
+        except ImportError:
+            pass
+        ws = Workspace(archive, ctx)
+        ws.assign_stories()
+        if not ids:  # no shared data: the demo's largest story
+            view = max(ws.stories(), key=lambda v: v.size)
+            return view.id, view.size
+        stories = list(dict.fromkeys(ws.story_of(i).id for i in ids))
+        target = stories[0]
+        for other in stories[1:]:
+            target = ws.merge(target, other).story_id
+        for article_id in ids:  # articles the merge did not bring (their story had others)
+            if ws.story_of(article_id).id != target:
+                ws.move(article_id, target)
+        view = ws.story(target)
+        return view.id, view.size
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve(db: Path, *extra: str) -> Iterator[str]:
+    """``corroborate serve`` in a child process on loopback; yields its base URL."""
+    port = free_port()
+    code = "import sys; from corroborate.cli.serve_cmd import serve_command; serve_command.main(sys.argv[1:])"
+    args = [sys.executable, "-c", code, "--db", str(db), "--port", str(port), *extra]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/api/stories", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("server did not start: " + proc.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timed_get(client: httpx.Client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - start
+    if response.status_code != 200:
+        raise RuntimeError(f"{url}: {response.status_code} {response.text[:200]}")
+    return elapsed * 1000
+
+
+def story_page_latency(base: str, story: str, runs: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    with httpx.Client(base_url=base, timeout=600) as client:
+        out["cold_ms"] = timed_get(client, f"/stories/{story}")
+        for label, url in (("html", f"/stories/{story}"), ("json", f"/stories/{story}.json")):
+            times = [timed_get(client, url) for _ in range(runs)]
+            out[label] = {
+                "median_ms": statistics.median(times),
+                "p95_ms": quantile(times, 0.95),
+                "min_ms": min(times),
+                "bytes": len(client.get(url).content),
+            }
+    return out
+
+
+async def api_load(base: str, story: str, clients: int, total: int) -> dict[str, Any]:
+    """``clients`` concurrent workers take turns over the read endpoints until ``total``."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        article_ids = [
+            a["id"] for a in (await http.get("/api/articles?limit=20")).json()["articles"]
+        ]
+        endpoints = {
+            "stories": lambda i: "/api/stories",
+            "story": lambda i: f"/api/stories/{story}",
+            "articles": lambda i: "/api/articles?limit=50",
+            "article": lambda i: f"/api/articles/{article_ids[i % len(article_ids)]}",
+            "search": lambda i: f"/api/search?q={('landslide', 'police', 'Ostrel', 'rain')[i % 4]}",
+        }
+        names = list(endpoints)
+        samples: dict[str, list[float]] = {n: [] for n in names}
+        errors = 0
+        counter = iter(range(total))
+
+        async def worker() -> None:
+            nonlocal errors
+            for i in counter:
+                name = names[i % len(names)]
+                start = time.perf_counter()
+                try:
+                    response = await http.get(endpoints[name](i))
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                samples[name].append((time.perf_counter() - start) * 1000)
+                errors += 0 if ok else 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        wall = time.perf_counter() - start
+    every = [t for ts in samples.values() for t in ts]
+    return {
+        "clients": clients,
+        "requests": len(every),
+        "errors": errors,
+        "throughput_rps": len(every) / wall,
+        "overall": _summary(every),
+        "endpoints": {n: _summary(ts) for n, ts in samples.items()},
+    }
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": quantile(times, 0.5),
+        "p95_ms": quantile(times, 0.95),
+        "p99_ms": quantile(times, 0.99),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="corroborate-web-") as tmp:
+        db = Path(tmp) / "latency.db"
+        t0 = time.perf_counter()
+        story, size = build_archive(db)
+        print(
+            f"archive built in {time.perf_counter() - t0:.1f} s: story {story} has {size} articles"
+        )
+        print(f"load average before serving: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        with serve(db, "--no-warm") as base:
+            page = story_page_latency(base, story, args.runs)
+            print(f"story page, cold (analyses computed): {page['cold_ms']:.0f} ms")
+            for label in ("html", "json"):
+                p = page[label]
+                print(
+                    f"story page {label}, warm over {args.runs} runs: median {p['median_ms']:.1f} ms,"
+                    f" p95 {p['p95_ms']:.1f} ms, min {p['min_ms']:.1f} ms ({p['bytes']:,} bytes)"
+                )
+            load = asyncio.run(api_load(base, story, args.clients, args.requests))
+        o = load["overall"]
+        print(
+            f"API reads, {load['clients']} concurrent clients, {load['requests']} requests:"
+            f" {load['throughput_rps']:.0f} req/s, p50 {o['p50_ms']:.1f} ms, p95 {o['p95_ms']:.1f} ms,"
+            f" p99 {o['p99_ms']:.1f} ms, errors {load['errors']}"
+        )
+        for name, s in load["endpoints"].items():
+            print(
+                f"  {name:<9} p50 {s['p50_ms']:.1f} ms  p95 {s['p95_ms']:.1f} ms  p99 {s['p99_ms']:.1f} ms"
+            )
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
