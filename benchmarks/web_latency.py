@@ -83,9 +83,25 @@ def free_port() -> int:
         return port
 
 
+class Served:
+    """A running server: its base URL and process id (to read its CPU time)."""
+
+    def __init__(self, base: str, pid: int) -> None:
+        self.base = base
+        self.pid = pid
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the server process so far (Linux /proc; NaN elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def serve(db: Path, *extra: str) -> Iterator[str]:
-    """``corroborate serve`` in a child process on loopback; yields its base URL."""
+def serve(db: Path, *extra: str) -> Iterator[Served]:
+    """``corroborate serve`` in a child process on loopback."""
     port = free_port()
     code = "import sys; from corroborate.cli.serve_cmd import serve_command; serve_command.main(sys.argv[1:])"
     args = [sys.executable, "-c", code, "--db", str(db), "--port", str(port), *extra]
@@ -101,7 +117,7 @@ def serve(db: Path, *extra: str) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("server did not start: " + proc.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
-        yield base
+        yield Served(base, proc.pid)
     finally:
         proc.terminate()
         try:
@@ -209,7 +225,8 @@ def main() -> None:
             f"archive built in {time.perf_counter() - t0:.1f} s: story {story} has {size} articles"
         )
         print(f"load average before serving: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-        with serve(db, "--no-warm") as base:
+        with serve(db, "--no-warm") as server:
+            base = server.base
             page = story_page_latency(base, story, args.runs)
             print(f"story page, cold (analyses computed): {page['cold_ms']:.0f} ms")
             for label in ("html", "json"):
@@ -218,12 +235,17 @@ def main() -> None:
                     f"story page {label}, warm over {args.runs} runs: median {p['median_ms']:.1f} ms,"
                     f" p95 {p['p95_ms']:.1f} ms, min {p['min_ms']:.1f} ms ({p['bytes']:,} bytes)"
                 )
+            cpu_before = server.cpu_seconds()
             load = asyncio.run(api_load(base, story, args.clients, args.requests))
+            load["server_cpu_ms_per_request"] = (
+                1000 * (server.cpu_seconds() - cpu_before) / max(load["requests"], 1)
+            )
         o = load["overall"]
         print(
             f"API reads, {load['clients']} concurrent clients, {load['requests']} requests:"
             f" {load['throughput_rps']:.0f} req/s, p50 {o['p50_ms']:.1f} ms, p95 {o['p95_ms']:.1f} ms,"
-            f" p99 {o['p99_ms']:.1f} ms, errors {load['errors']}"
+            f" p99 {o['p99_ms']:.1f} ms, errors {load['errors']};"
+            f" server CPU {load['server_cpu_ms_per_request']:.2f} ms per request"
         )
         for name, s in load["endpoints"].items():
             print(

@@ -194,12 +194,15 @@ def main() -> None:
             before = archive.count()
         print(f"archive: {before} articles, story {story} has {size}")
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-        with serve(db, "--no-warm") as base:
+        with serve(db, "--no-warm") as server:
+            base = server.base
+            cpu_before = server.cpu_seconds()
             httpx.get(f"{base}/stories/{story}", timeout=600)  # analyses computed once
             stats, wall = asyncio.run(run_clients(base, story, args))
             acknowledged, problems, waited = asyncio.run(
                 drain(base, stats.jobs, args.drain_timeout)
             )
+            server_cpu = server.cpu_seconds() - cpu_before
         with Archive(db, readonly=True) as archive:
             missing = sorted(a for a in acknowledged if not archive.has(a))
             after = archive.count()
@@ -222,6 +225,7 @@ def main() -> None:
         f" articles acknowledged {len(acknowledged)}, missing from the archive {len(missing)};"
         f" archive {before} -> {after} articles, integrity {integrity}"
     )
+    print(f"server CPU time during the run: {server_cpu:.1f} s over {wall:.1f} s of wall time")
     for error in stats.first_errors:
         print(f"  error: {error}")
     for problem in problems[:10]:
