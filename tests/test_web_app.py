@@ -399,3 +399,22 @@ def test_split_move_merge(demo_db: Path, ctx: Context, tmp_path: Path) -> None:
         itself = c.post(f"/api/stories/{story['id']}/merge", json={"other": story["id"]})
         assert itself.status_code == 400
         validate(itself.json(), "error")
+
+
+def test_background_analysis_fills_the_list_flags(
+    demo_db: Path, ctx: Context, tmp_path: Path
+) -> None:
+    import time
+
+    db = copy_archive(demo_db, tmp_path / "warm.db")
+    with client_for(db, ctx, warm=True) as c:
+        flags = None
+        for _ in range(600):
+            stories = c.get("/index.json").json()["stories"]
+            flags = next(s for s in stories if s["size"] == 5)["flags"]
+            if flags is not None:
+                break
+            time.sleep(0.2)
+        assert flags is not None and flags["altered_quotes"] >= 1
+        single = next(s for s in stories if s["size"] == 1)
+        assert single["flags"] is None  # one-article stories are not analysed
