@@ -2,8 +2,10 @@
 
 ECB+ ships tokenised sentences; we join them back into readable text. In the
 ``*ecbplus.xml`` documents sentence 0 is the source URL: it becomes ``url`` and
-is dropped from the text (the story features never read URLs). The first
-remaining sentence is used as the title, as there is no separate headline field.
+is dropped from the text (the story features never read URLs). There is no
+headline field: the title is the first sentence that reads like one (at least
+four words, not a dateline such as "April 27, 2009" or "Posted 11/27/2005");
+the sentences before it stay in the text.
 """
 
 from __future__ import annotations
@@ -49,6 +51,20 @@ def detokenize(sentence: str) -> str:
     return text.strip()
 
 
+_DATELINE = re.compile(
+    r"(?i)\b(?:posted|updated|published|last updated|jan|feb|mar|apr|may|jun|jul|aug|sep|"
+    r"oct|nov|dec)[a-z]*\b.*\d|^[\d\s/:,.-]+(?:am|pm|gmt|et)?$"
+)
+
+
+def _headline_like(sentence: str) -> bool:
+    return len(sentence.split()) >= 4 and not (
+        _DATELINE.search(sentence)
+        and sum(c.isdigit() for c in sentence) >= 2
+        and len(sentence.split()) <= 10
+    )
+
+
 def load_ecbplus(path: Path = ECBPLUS, topics: range | None = None) -> list[GoldDoc]:
     """ECB+ documents (optionally only some topics) in file order."""
     out: list[GoldDoc] = []
@@ -64,9 +80,10 @@ def load_ecbplus(path: Path = ECBPLUS, topics: range | None = None) -> list[Gold
                 url = sentences[0].replace(" ", "")
                 sentences = sentences[1:]
             sentences = [s for s in sentences if s]
+            pick = next((i for i, s in enumerate(sentences) if _headline_like(s)), 0)
             article = Article(
-                title=sentences[0] if sentences else "",
-                paragraphs=sentences[1:],
+                title=sentences[pick] if sentences else "",
+                paragraphs=sentences[:pick] + sentences[pick + 1 :],
                 id=record["doc"],
                 url=url,
             )

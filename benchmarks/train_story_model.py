@@ -130,7 +130,7 @@ def main() -> None:
         print(f"  {name:14s} {w:+.3f}")
     seeds = [100 + s for s in range(3)]
     best_t, best_f1 = 0.5, -1.0
-    for t in [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]:
+    for t in [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6]:
         f1s = dev_f1(feats, events, model, t, seeds)
         f1 = statistics.mean(f1s)
         print(f"threshold {t:.2f}: dev pairwise F1 {f1:.4f}")

@@ -3,7 +3,15 @@
 :class:`StoryIndex` keeps story profiles, corpus statistics and the candidate
 index in memory. ``add`` compares a new article only with the stories candidate
 retrieval returns (bounded per article), scores each with the calibrated model
-and joins the best one if its probability reaches the threshold. Existing
+and joins the best one if its probability reaches the threshold.
+
+An article is compared with each candidate story in two ways, and the model
+weighs both: with the story *centroid* (summed tf-idf term vector, mean
+embedding, mention weights of all members), which says what the story as a
+whole is about and is not swayed by one odd member; and with its *best member*
+among the ``compare_members`` most recent ones, which catches an article that
+closely follows one report (wire copy, a rewrite) when the centroid has
+drifted. Mention overlaps are computed against the centroid only. Existing
 articles are never moved automatically, so a person's merge, split or move
 (recorded as :class:`~corroborate.stories.decisions.Decision`) always stands.
 """
@@ -254,6 +262,27 @@ class StoryIndex:
             raise UsageError(f"article {features.article_id} is already in the story index")
         entry, query = self._prepare(features)
         self._insert(entry, query, story_id)
+
+    # -- saving ----------------------------------------------------------
+
+    def to_state(self, include_features: bool = True) -> dict[str, Any]:
+        """JSON-ready state; see :mod:`corroborate.stories.state`."""
+        from corroborate.stories.state import index_to_state
+
+        return index_to_state(self, include_features)
+
+    @classmethod
+    def from_state(
+        cls,
+        state: dict[str, Any],
+        features: dict[str, StoryFeatures] | None = None,
+        options: IndexOptions | None = None,
+        model: ScoreModel | None = None,
+    ) -> StoryIndex:
+        """Rebuild an index saved with :meth:`to_state` (features inline or passed in)."""
+        from corroborate.stories.state import index_from_state
+
+        return index_from_state(state, features, options, model)
 
     # -- reading ---------------------------------------------------------
 

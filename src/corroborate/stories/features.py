@@ -92,7 +92,7 @@ class StoryFeatures:
             "published_at": format_datetime(self.published_at),
             "terms": dict(self.terms),
             "embedding": base64.b64encode(emb.tobytes()).decode("ascii"),
-            "entities": [[m.key, m.kind, m.name, m.count] for m in self.entities],
+            "entities": [[m.key, m.kind, m.name, m.count, m.lead] for m in self.entities],
             "numbers": dict(self.numbers),
             "dates": dict(self.dates),
             "version": self.version,
@@ -114,8 +114,8 @@ class StoryFeatures:
                 terms={str(k): float(v) for k, v in data["terms"].items()},
                 embedding=emb,
                 entities=[
-                    Mention(str(k), str(kind), str(name), int(n))
-                    for k, kind, name, n in data["entities"]
+                    Mention(str(e[0]), str(e[1]), str(e[2]), int(e[3]), int(e[4]))
+                    for e in data["entities"]
                 ],
                 numbers={str(k): int(v) for k, v in data["numbers"].items()},
                 dates={str(k): int(v) for k, v in data["dates"].items()},
@@ -197,8 +197,12 @@ def extract_features(
     nlp = ctx.nlp.spacy()
     others = [p for p in nlp.pipe_names if p != "ner"]
     texts = [f"{a.title}\n\n{a.body}"[: opts.ner_chars] for a in articles]
+    lead_ends = [len(a.title) + 2 + len(lead_text(a, opts.lead_words)) for a in articles]
     docs = nlp.pipe(texts, batch_size=opts.batch_size, disable=others)
-    raw_entities = [[(e.text, e.label_) for e in doc.ents] for doc in docs]
+    raw_entities = [
+        [(e.text, e.label_, e.start_char < end) for e in doc.ents]
+        for doc, end in zip(docs, lead_ends, strict=True)
+    ]
     vectors = ctx.nlp.wordllama().embed(
         [_embed_text(a, opts) for a in articles], norm=True, batch_size=opts.batch_size
     )

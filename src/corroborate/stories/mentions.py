@@ -146,12 +146,18 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One normalised entity of an article: matching ``key``, shown ``name``, ``count``."""
+    """One normalised entity of an article.
+
+    ``key`` is what matching compares, ``name`` the longest form shown to
+    people, ``count`` how often the article names it and ``lead`` how often in
+    its title or lead (where the event's main actors are named).
+    """
 
     key: str
     kind: str
     name: str
     count: int
+    lead: int = 0
 
 
 def entity_kind(label: str) -> str | None:
@@ -175,8 +181,8 @@ def _place_key(folded: str) -> str:
     return _ALIASES.get(folded, folded)
 
 
-def normalize_entities(raw: list[tuple[str, str]]) -> list[Mention]:
-    """Merge an article's raw (text, spaCy label) entities into keyed mentions.
+def normalize_entities(raw: list[tuple[str, str, bool]]) -> list[Mention]:
+    """Merge an article's raw (text, spaCy label, in title or lead) entities into mentions.
 
     People are keyed by surname so "Mr. Carney", "Mark Carney" and "Carney"
     (and "Mark" when "Mark Carney" is in the same article) count as one; the
@@ -185,9 +191,9 @@ def normalize_entities(raw: list[tuple[str, str]]) -> list[Mention]:
     (the model sometimes tags "Trump" as an organisation). Places use an alias
     table ("U.S." -> "united states").
     """
-    people: list[str] = []
-    others: list[tuple[str, str, str]] = []  # (kind, folded, original)
-    for text, label in raw:
+    people: list[tuple[str, bool]] = []
+    others: list[tuple[str, str, str, bool]] = []  # (kind, folded, original, in lead)
+    for text, label, in_lead in raw:
         kind = entity_kind(label)
         if kind is None:
             continue
@@ -195,10 +201,10 @@ def normalize_entities(raw: list[tuple[str, str]]) -> list[Mention]:
         if kind == "person":
             name = _strip_name(folded)
             if name and not name.isdigit():
-                people.append(name)
+                people.append((name, in_lead))
         elif folded:
-            others.append((kind, folded, text.strip()))
-    full_names = sorted({p for p in people if " " in p}, key=lambda p: -len(p.split()))
+            others.append((kind, folded, text.strip(), in_lead))
+    full_names = sorted({p for p, _ in people if " " in p}, key=lambda p: (-len(p.split()), p))
     by_last: dict[str, str] = {}
     by_first: dict[str, str] = {}
     for name in full_names:
@@ -207,22 +213,23 @@ def normalize_entities(raw: list[tuple[str, str]]) -> list[Mention]:
         by_first.setdefault(tokens[0], name)
     counts: dict[str, _Tally] = {}
 
-    def bump(key: str, kind: str, name: str) -> None:
+    def bump(key: str, kind: str, name: str, in_lead: bool) -> None:
         tally = counts.setdefault(key, _Tally(kind, name))
         tally.count += 1
+        tally.lead += int(in_lead)
         if len(name) > len(tally.name):
             tally.name = name
 
-    for person in people:
+    for person, in_lead in people:
         tokens = person.split()
         if len(tokens) == 1:
             full = by_last.get(tokens[0]) or by_first.get(tokens[0]) or person
         else:
             full = by_last.get(tokens[-1], person)
-        bump("person:" + full.split()[-1], "person", full.title())
-    for kind, folded, original in others:
+        bump("person:" + full.split()[-1], "person", full.title(), in_lead)
+    for kind, folded, original, in_lead in others:
         if " " not in folded and folded in by_last:
-            bump("person:" + folded, "person", by_last[folded].title())
+            bump("person:" + folded, "person", by_last[folded].title(), in_lead)
             continue
         if kind == "place":
             key = _place_key(folded)
@@ -231,8 +238,8 @@ def normalize_entities(raw: list[tuple[str, str]]) -> list[Mention]:
             key = _ALIASES.get(key, key)
         if not key or key.isdigit():
             continue
-        bump(f"{kind}:{key}", kind, _display(original))
-    return [Mention(key, t.kind, t.name, t.count) for key, t in counts.items()]
+        bump(f"{kind}:{key}", kind, _display(original), in_lead)
+    return [Mention(key, t.kind, t.name, t.count, t.lead) for key, t in counts.items()]
 
 
 def _display(text: str) -> str:
@@ -245,6 +252,7 @@ class _Tally:
     kind: str
     name: str
     count: int = 0
+    lead: int = 0
 
 
 _NUMBER = re.compile(

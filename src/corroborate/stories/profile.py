@@ -17,7 +17,14 @@ import numpy as np
 from corroborate.stories.features import EMBEDDING_DIM, StoryFeatures
 from corroborate.stories.stats import TermVector
 
-__all__ = ["Entry", "StoryProfile", "mention_weights", "timestamp"]
+
+def mention_group(key: str) -> str:
+    """The group of a mention key: "person:x" -> person, "misc:x" -> org, "num:3" -> num."""
+    kind = key.split(":", 1)[0]
+    return "org" if kind == "misc" else kind
+
+
+__all__ = ["Entry", "StoryProfile", "mention_group", "mention_weights", "timestamp"]
 
 
 def timestamp(when: datetime | None) -> float | None:
@@ -29,15 +36,19 @@ def timestamp(when: datetime | None) -> float | None:
     return when.timestamp()
 
 
+LEAD_BONUS = 1.0
+
+
 def mention_weights(features: StoryFeatures) -> dict[str, float]:
-    """Mention keys of an article with weight 1 + log(count).
+    """Mention keys of an article with weight 1 + log(count), plus 1 if named in the lead.
 
     Entity keys keep their kind prefix ("person:carney"); figures become
     "num:12" and dates "date:y:2013", so one table serves all three.
     """
     out: dict[str, float] = {}
     for mention in features.entities:
-        out[mention.key] = 1.0 + math.log(max(1, mention.count))
+        bonus = LEAD_BONUS if mention.lead else 0.0
+        out[mention.key] = 1.0 + math.log(max(1, mention.count)) + bonus
     for key, count in features.numbers.items():
         out["num:" + key] = 1.0 + math.log(max(1, count))
     for key, count in features.dates.items():
@@ -65,9 +76,10 @@ class StoryProfile:
     members: list[str] = field(default_factory=list)
     term_sum: dict[int, float] = field(default_factory=dict)
     emb_sum: np.ndarray = field(default_factory=lambda: np.zeros(EMBEDDING_DIM, np.float64))
-    key_counts: dict[str, int] = field(default_factory=dict)
+    key_weights: dict[str, float] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
     _arrays: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _top: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
@@ -91,12 +103,12 @@ class StoryProfile:
             else:
                 self.term_sum[tid] = new
         self.emb_sum += sign * entry.features.embedding.astype(np.float64)
-        for key in entry.mentions:
-            n = self.key_counts.get(key, 0) + int(sign)
-            if n <= 0:
-                self.key_counts.pop(key, None)
+        for key, weight in entry.mentions.items():
+            total = self.key_weights.get(key, 0.0) + sign * weight
+            if total <= 1e-9:
+                self.key_weights.pop(key, None)
             else:
-                self.key_counts[key] = n
+                self.key_weights[key] = total
         when = entry.time
         if when is not None:
             if sign > 0:
@@ -104,6 +116,23 @@ class StoryProfile:
             else:
                 self.times.remove(when)
         self._arrays = None
+        self._top = None
+
+    def top_mentions(self, limit: int = 20) -> dict[str, list[tuple[str, float]]]:
+        """The story's most mentioned keys per group ("person", "num", ...), cached.
+
+        Comparing with the top few keys only keeps the cost per candidate flat
+        however many members (and stray mentions) a story collects.
+        """
+        if self._top is None:
+            groups: dict[str, list[tuple[str, float]]] = {}
+            for key, weight in self.key_weights.items():
+                groups.setdefault(mention_group(key), []).append((key, weight))
+            self._top = {
+                g: sorted(items, key=lambda kv: (-kv[1], kv[0]))[:limit]
+                for g, items in groups.items()
+            }
+        return self._top
 
     def term_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """The summed term vector as sorted (ids, values) arrays (cached)."""

@@ -57,7 +57,7 @@ def _shared(query: ArticleQuery, profile: StoryProfile, group: str, limit: int =
     shared = [
         (query.mention_idf[key] * weight, key)
         for key, weight in query.entry.mentions.items()
-        if mention_group(key) == group and key in profile.key_counts
+        if mention_group(key) == group and key in profile.key_weights
     ]
     shared.sort(key=lambda t: (-t[0], t[1]))
     out = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corroborate.stories.profile import Entry, StoryProfile
+from corroborate.stories.profile import Entry, StoryProfile, mention_group
 from corroborate.stories.stats import CorpusStats
 
 __all__ = ["MENTION_GROUPS", "SIGNALS", "ArticleQuery", "mention_group", "story_signals"]
@@ -34,15 +34,12 @@ SIGNALS = (
     "num_a",
     "date_a",
     "date_s",
+    "person_x",  # both name people, none shared (1 - best share)
+    "place_x",
+    "date_x",
     "time_gap",  # log1p(days) between article and story span; 0 when unknown
     "time_known",
 )
-
-
-def mention_group(key: str) -> str:
-    """The group of a mention key: "person:x" -> person, "misc:x" -> org, "num:3" -> num."""
-    kind = key.split(":", 1)[0]
-    return "org" if kind == "misc" else kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +50,18 @@ class ArticleQuery:
     ids: np.ndarray  # sorted term ids
     weights: np.ndarray  # tf-idf, unit length
     mention_idf: dict[str, float]
+    groups: dict[str, list[tuple[str, float]]]  # group -> (key, weight x idf)
 
     @classmethod
     def build(cls, entry: Entry, stats: CorpusStats) -> ArticleQuery:
         ids = entry.vector.ids
         w = entry.vector.tf * stats.idf(ids)
         norm = float(np.sqrt((w * w).sum()))
-        return cls(
-            entry,
-            ids,
-            w / norm if norm > 0 else w,
-            {k: stats.key_idf(k) for k in entry.mentions},
-        )
+        idf = {k: stats.key_idf(k) for k in entry.mentions}
+        groups: dict[str, list[tuple[str, float]]] = {}
+        for key, weight in entry.mentions.items():
+            groups.setdefault(mention_group(key), []).append((key, weight * idf[key]))
+        return cls(entry, ids, w / norm if norm > 0 else w, idf, groups)
 
 
 def _cosines(
@@ -91,28 +88,32 @@ def _cosines(
 
 
 def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> dict[str, float]:
-    """Idf-weighted overlap of mentions per group, from the article's and the story's side."""
-    a_total = dict.fromkeys(MENTION_GROUPS, 0.0)
-    a_shared = dict.fromkeys(MENTION_GROUPS, 0.0)
-    for key, weight in query.entry.mentions.items():
-        group = mention_group(key)
-        w = weight * query.mention_idf[key]
-        a_total[group] += w
-        if key in profile.key_counts:
-            a_shared[group] += w
-    s_total = dict.fromkeys(MENTION_GROUPS, 0.0)
-    s_shared = dict.fromkeys(MENTION_GROUPS, 0.0)
+    """Idf-weighted overlap of mentions per group, from the article's and the story's side.
+
+    The story side looks at the story's most mentioned keys of each group only.
+    """
     size = max(1, profile.size)
-    for key, count in profile.key_counts.items():
-        group = mention_group(key)
-        w = (count / size) * stats.key_idf(key)
-        s_total[group] += w
-        if key in query.entry.mentions:
-            s_shared[group] += w
+    story_top = profile.top_mentions()
+    mentions = query.entry.mentions
     out: dict[str, float] = {}
     for group in MENTION_GROUPS:
-        out[group + "_a"] = a_shared[group] / a_total[group] if a_total[group] else 0.0
-        out[group + "_s"] = s_shared[group] / s_total[group] if s_total[group] else 0.0
+        a_total = a_shared = 0.0
+        for key, w in query.groups.get(group, ()):
+            a_total += w
+            if key in profile.key_weights:
+                a_shared += w
+        s_total = s_shared = 0.0
+        for key, weight in story_top.get(group, ()):
+            w = (weight / size) * stats.key_idf(key)
+            s_total += w
+            if key in mentions:
+                s_shared += w
+        share_a = a_shared / a_total if a_total else 0.0
+        share_s = s_shared / s_total if s_total else 0.0
+        out[group + "_a"] = share_a
+        out[group + "_s"] = share_s
+        both = a_total > 0 and s_total > 0
+        out[group + "_x"] = 1.0 - max(share_a, share_s) if both else 0.0
     return out
 
 
