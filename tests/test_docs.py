@@ -29,6 +29,6 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_readme_names_the_exit_codes_and_two_setup_commands() -> None:
     assert "pip install . && corroborate demo" in README
-    assert "pip install -e '.[test]' && bash scripts/dev check" in README
+    assert "bash scripts/dev setup && bash scripts/dev check" in README
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
-    assert "pip install -e '.[test]' && bash scripts/dev check" in ci
+    assert "bash scripts/dev setup && bash scripts/dev check" in ci
