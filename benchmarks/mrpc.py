@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 from corroborate.config import Context
+from corroborate.provenance.lexical import tokens_of
 from corroborate.provenance.paraphrase import FEATURE_NAMES, feature_matrix, load_model, score_pairs
 from train_paraphrase import read_mrpc
 
@@ -35,7 +36,8 @@ def main() -> None:
     y_tr = np.array([p.label for p in train])
     y_te = np.array([p.label for p in test])
     x_tr = feature_matrix([(p.a, p.b) for p in train], ctx)
-    x_te = feature_matrix([(p.a, p.b) for p in test], ctx)
+    toks_te = [(tokens_of(p.a), tokens_of(p.b)) for p in test]
+    x_te = feature_matrix([(p.a, p.b) for p in test], ctx, toks_te)
     print(f"MRPC: {len(train)} train / {len(test)} test pairs")
     for name in ("word_jac", "sent_cos"):
         i = FEATURE_NAMES.index(name)
@@ -43,9 +45,10 @@ def main() -> None:
         acc, f1 = acc_f1(x_te[:, i] >= cut, y_te)
         print(f"baseline {name:<9} (cut {cut:.3f} tuned on train): accuracy {acc:.1%}  F1 {f1:.1%}")
     model = load_model()
-    acc, f1 = acc_f1(model.probability(x_te) >= model.threshold, y_te)
+    acc, f1 = acc_f1(model.probability(x_te, toks_te) >= model.threshold, y_te)
     print(
-        f"corroborate scorer (logistic, {len(FEATURE_NAMES)} features): "
+        f"corroborate scorer (logistic, {len(FEATURE_NAMES)} features "
+        f"+ {len(model.vocab)}-word bags): "
         f"accuracy {acc:.1%}  F1 {f1:.1%}   [target >= 80.0% / 86.0]"
     )
     pairs = [(p.a, p.b) for p in test]

@@ -266,6 +266,17 @@ def tune(items: list[Item], ctx: Context) -> None:
     results.sort(key=lambda r: (r[0], r[1]), reverse=True)
     for f1, dacc, t, ropts in results[:8]:
         print(f"dev macro-F1 {f1:.3f} direction {dacc:.3f}  paraphrase>={t} {ropts}")
+    print("best per paraphrase threshold:")
+    for t in sorted({r[2] for r in results}):
+        f1, dacc, _, ropts = next(r for r in results if r[2] == t)
+        print(f"  paraphrase>={t}: dev macro-F1 {f1:.3f} direction {dacc:.3f} {ropts}")
+    current = ReuseOptions()
+    f1, _, dacc, _ = evaluate(
+        items, [_filtered(a, AlignOptions().paraphrase) for a in aligned], current
+    )
+    print(
+        f"shipped defaults (paraphrase>={AlignOptions().paraphrase}, {current}): dev macro-F1 {f1:.3f} direction {dacc:.3f}"
+    )
 
 
 def main() -> None:

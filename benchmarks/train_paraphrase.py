@@ -14,20 +14,24 @@ import csv
 import json
 import random
 import sys
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from corroborate.config import Context
+from corroborate.provenance.lexical import Tokens, tokens_of
 from corroborate.provenance.paraphrase import (
     FEATURE_NAMES,
     MODEL_FILE,
     ScorerModel,
     expand,
     feature_matrix,
+    word_bags,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +49,7 @@ EXPANSION: tuple[str, ...] = (
 
 
 N_NEGATIVES = 2000
+MIN_COUNT = 10  # a word enters the bags when it occurs in this many train pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +100,50 @@ def negatives(train: list[MrpcPair], n: int, seed: int = 0) -> list[tuple[str, s
     return out
 
 
-def fit(x: np.ndarray, y: np.ndarray, c: float) -> ScorerModel:
-    """Clip, standardise and fit an L2 logistic regression; return it as a ScorerModel."""
-    low, high = x.min(axis=0), x.max(axis=0)
-    xe = expand(x, EXPANSION)
+@dataclass(frozen=True, slots=True)
+class Data:
+    """Dense features, tokens and labels of a set of pairs."""
+
+    x: np.ndarray
+    toks: list[tuple[Tokens, Tokens]]
+    y: np.ndarray
+
+    def take(self, idx: np.ndarray) -> Data:
+        return Data(self.x[idx], [self.toks[i] for i in idx], self.y[idx])
+
+    def plus(self, other: Data) -> Data:
+        return Data(
+            np.vstack([self.x, other.x]), self.toks + other.toks, np.concatenate([self.y, other.y])
+        )
+
+
+def build(pairs: list[tuple[str, str]], labels: list[int], ctx: Context) -> Data:
+    toks = [(tokens_of(a), tokens_of(b)) for a, b in pairs]
+    return Data(feature_matrix(pairs, ctx, toks), toks, np.array(labels))
+
+
+def make_vocab(toks: list[tuple[Tokens, Tokens]]) -> tuple[str, ...]:
+    """Words in at least MIN_COUNT train pairs (frequency only, never labels)."""
+    counts: Counter[str] = Counter()
+    for ta, tb in toks:
+        counts.update(ta.word_set | tb.word_set)
+    return tuple(sorted(w for w, n in counts.items() if n >= MIN_COUNT))
+
+
+def fit(data: Data, vocab: tuple[str, ...], c: float) -> ScorerModel:
+    """Clip, standardise and fit an L2 logistic regression over features and word bags."""
+    low, high = data.x.min(axis=0), data.x.max(axis=0)
+    xe = expand(data.x, EXPANSION)
     mean = xe.mean(axis=0)
     scale = xe.std(axis=0)
     scale[scale == 0] = 1.0
+    index = {w: i for i, w in enumerate(vocab)}
+    design = sparse.hstack(
+        [sparse.csr_matrix((xe - mean) / scale), word_bags(data.toks, index)]
+    ).tocsr()
     lr = LogisticRegression(C=c, max_iter=5000)
-    lr.fit((xe - mean) / scale, y)
+    lr.fit(design, data.y)
+    coef = lr.coef_[0].astype(np.float64)
     return ScorerModel(
         feature_names=FEATURE_NAMES,
         expansion=EXPANSION,
@@ -111,7 +151,9 @@ def fit(x: np.ndarray, y: np.ndarray, c: float) -> ScorerModel:
         high=high,
         mean=mean,
         scale=scale,
-        coef=lr.coef_[0].astype(np.float64),
+        coef=coef[: xe.shape[1]],
+        vocab=vocab,
+        bag_coef=coef[xe.shape[1] :],
         intercept=float(lr.intercept_[0]),
         threshold=0.5,
         meta={},
@@ -119,15 +161,16 @@ def fit(x: np.ndarray, y: np.ndarray, c: float) -> ScorerModel:
 
 
 def cross_validate(
-    x: np.ndarray, y: np.ndarray, x_neg: np.ndarray, c: float
+    data: Data, neg: Data, vocab: tuple[str, ...], c: float
 ) -> tuple[float, float, np.ndarray]:
     """10-fold CV on MRPC pairs (added negatives only ever in the fitting folds)."""
-    oof = np.zeros(len(y))
-    y_neg = np.zeros(len(x_neg), dtype=y.dtype)
-    for tr, va in StratifiedKFold(10, shuffle=True, random_state=0).split(x, y):
-        model = fit(np.vstack([x[tr], x_neg]), np.concatenate([y[tr], y_neg]), c)
-        oof[va] = model.probability(x[va])
+    oof = np.zeros(len(data.y))
+    for tr, va in StratifiedKFold(10, shuffle=True, random_state=0).split(data.x, data.y):
+        model = fit(data.take(tr).plus(neg), vocab, c)
+        part = data.take(va)
+        oof[va] = model.probability(part.x, part.toks)
     pred = oof >= 0.5
+    y = data.y
     tp = float((pred & (y == 1)).sum())
     f1 = 2 * tp / (pred.sum() + (y == 1).sum())
     return float((pred == y).mean()), f1, oof
@@ -139,33 +182,27 @@ def main() -> None:
     args = parser.parse_args()
     train = read_mrpc("train")
     ctx = Context()
-    x = feature_matrix([(p.a, p.b) for p in train], ctx)
-    y = np.array([p.label for p in train])
-    x_neg = feature_matrix(negatives(train, N_NEGATIVES), ctx)
+    data = build([(p.a, p.b) for p in train], [p.label for p in train], ctx)
+    neg_pairs = negatives(train, N_NEGATIVES)
+    neg = build(neg_pairs, [0] * len(neg_pairs), ctx)
+    vocab = make_vocab(data.toks)
+    print(
+        f"{len(FEATURE_NAMES)} dense features, {len(vocab)} bag words (in >= {MIN_COUNT} train pairs)"
+    )
     results = {}
-    for c in (0.1, 0.3, 1.0, 3.0):
-        acc, f1, oof = cross_validate(x, y, x_neg, c)
+    for c in (0.1, 0.3, 1.0):
+        acc, f1, oof = cross_validate(data, neg, vocab, c)
         results[c] = (acc, f1, oof)
         print(f"C={c:<5} 10-fold CV on train: accuracy {acc:.4f}  F1 {f1:.4f}")
     c_best = max(results, key=lambda k: results[k][0])
-    threshold = best_threshold(results[c_best][2], y)
-    pred = results[c_best][2] >= threshold
-    acc_t = float((pred == y).mean())
+    threshold = best_threshold(results[c_best][2], data.y)
+    acc_t = float(((results[c_best][2] >= threshold) == data.y).mean())
     print(f"chosen C={c_best}, threshold {threshold:.3f} (CV accuracy at it {acc_t:.4f})")
     if args.dry_run:
         return
-    model = fit(
-        np.vstack([x, x_neg]), np.concatenate([y, np.zeros(len(x_neg), dtype=y.dtype)]), c_best
-    )
-    final = ScorerModel(
-        feature_names=model.feature_names,
-        expansion=model.expansion,
-        low=model.low,
-        high=model.high,
-        mean=model.mean,
-        scale=model.scale,
-        coef=model.coef,
-        intercept=model.intercept,
+    model = fit(data.plus(neg), vocab, c_best)
+    final = replace(
+        model,
         threshold=threshold,
         meta={
             "fitted_on": f"MRPC train (4,076 pairs) + {N_NEGATIVES} unrelated pairs of train sentences",
@@ -175,8 +212,8 @@ def main() -> None:
             "script": "benchmarks/train_paraphrase.py",
         },
     )
-    OUT.write_text(json.dumps(final.to_dict(), indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
+    OUT.write_text(json.dumps(final.to_dict()) + "\n", encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1024:.0f} KiB)")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from corroborate.errors import UsageError
 from corroborate.model import Article
 from corroborate.provenance.embed import embed_sentences
 from corroborate.provenance.lexical import Tokens, lcs_length, tokens_of
-from corroborate.provenance.paraphrase import ScorerModel, feature_matrix, load_model
+from corroborate.provenance.paraphrase import FEATURE_NAMES, ScorerModel, feature_matrix, load_model
 from corroborate.provenance.quotes import QuotedSentence, quoted_sentences
 from corroborate.text import STOPWORDS, Sentence, article_sentences
 
@@ -54,7 +54,7 @@ class AlignOptions:
     nearest_floor: float = 0.45  # ...when at least this close
     verbatim: float = 0.8  # word LCS / longer sentence for a verbatim copy
     contained: float = 0.9  # or LCS / shorter sentence, when lengths are comparable
-    paraphrase: float = 0.2  # paraphrase probability for a paraphrase link
+    paraphrase: float = 0.25  # paraphrase probability for a paraphrase link
     quote_in: float = 0.5  # share of the common words inside quotes (in both)
     quote_same: float = 0.6  # LCS of the quoted words / shorter quote: same words quoted
     min_words: int = 4  # shorter sentences align only when repeated word for word
@@ -288,12 +288,18 @@ def numbers_conflict(ta: Tokens, tb: Tokens) -> bool:
 
 
 def classify_link(
-    qa: QuotedSentence, qb: QuotedSentence, prob: float, opts: AlignOptions
+    qa: QuotedSentence,
+    qb: QuotedSentence,
+    prob: float,
+    opts: AlignOptions,
+    ratios: tuple[float, float, float] | None = None,
 ) -> tuple[str | None, float]:
     """The kind of a candidate pair (or None) and its word overlap (LCS / longer).
 
     ``prob`` is the paraphrase probability; callers pass 0 when the numbers of
     the two sentences conflict, so such a pair can only be verbatim or a quote.
+    ``ratios`` (LCS / longer, LCS / shorter, shorter / longer), when the caller
+    has them from the features, save computing the LCS again.
     """
     wa, wb = qa.words, qb.words
     if not wa or not wb:
@@ -302,11 +308,13 @@ def classify_link(
     if shorter < opts.min_words:
         # Too short to judge rewording ("Pay April 15"): only an exact repeat counts.
         return ("verbatim", 1.0) if wa == wb else (None, 0.0)
-    lcs = lcs_length(wa, wb)
-    overlap = lcs / longer
+    if ratios is None:
+        lcs = lcs_length(wa, wb)
+        ratios = (lcs / longer, lcs / shorter, shorter / longer)
+    overlap, contained, length_ratio = ratios
     if any(qa.quoted) and any(qb.quoted) and _same_quote(qa, qb, opts):
         return "shared-quote", overlap
-    if overlap >= opts.verbatim or (lcs / shorter >= opts.contained and shorter / longer >= 0.5):
+    if overlap >= opts.verbatim or (contained >= opts.contained and length_ratio >= 0.5):
         return "verbatim", overlap
     if prob >= opts.paraphrase:
         return "paraphrase", overlap
@@ -361,12 +369,17 @@ def align_prepared(
     tokens = [(arts[pi].token(i), arts[pj].token(j)) for pi, pj, i, j, _ in jobs]
     texts = [(arts[pi].sentences[i].text, arts[pj].sentences[j].text) for pi, pj, i, j, _ in jobs]
     cos = np.array([c for *_, c in jobs], dtype=np.float64)
-    probs = model.probability(feature_matrix(texts, ctx, tokens, cos)) if jobs else np.zeros(0)
+    feats = feature_matrix(texts, ctx, tokens, cos)
+    probs = model.probability(feats, tokens) if jobs else np.zeros(0)
+    cols = [FEATURE_NAMES.index(n) for n in ("lcs_min", "lcs_max", "len_ratio")]
+    ratios = feats[:, cols] if jobs else np.zeros((0, 3))
     found: dict[tuple[int, int], list[SentenceLink]] = {p: [] for p in pairs}
-    for (pi, pj, i, j, _), prob in zip(jobs, probs, strict=True):
+    for (pi, pj, i, j, _), prob, (r1, r2, r3) in zip(jobs, probs, ratios, strict=True):
         if numbers_conflict(arts[pi].token(i), arts[pj].token(j)):
             prob = 0.0
-        kind, overlap = classify_link(arts[pi].quoted[i], arts[pj].quoted[j], float(prob), opts)
+        kind, overlap = classify_link(
+            arts[pi].quoted[i], arts[pj].quoted[j], float(prob), opts, (r1, r2, r3)
+        )
         if kind is not None:
             found[(pi, pj)].append(
                 SentenceLink(

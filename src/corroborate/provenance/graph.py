@@ -56,7 +56,9 @@ class ProvenanceGraph:
     nodes: tuple[Node, ...]
     edges: tuple[Reuse, ...]
     original_reporting: tuple[str, ...]
-    independent: tuple[Reuse, ...] = ()  # pairs judged independent (shared quotes kept)
+    # Pairs judged independent; their sentence links (a few reworded facts,
+    # shared quotes) are kept for display but are not edges.
+    independent: tuple[Reuse, ...] = ()
 
     @property
     def derived_from_unseen(self) -> tuple[str, ...]:
@@ -72,9 +74,12 @@ class ProvenanceGraph:
                 {
                     "a": r.source,
                     "b": r.target,
+                    "share": round(r.share, 4),
+                    "evidence": [e.to_dict() for e in r.evidence],
                     "shared_quotes": [q.to_dict() for q in r.shared_quotes],
                 }
                 for r in self.independent
+                if r.evidence or r.shared_quotes
             ],
         }
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from corroborate.text import STOPWORDS, normalize_for_matching, words
@@ -41,12 +42,14 @@ class Tokens:
     """What the features need from one sentence, computed once."""
 
     words: tuple[str, ...]
+    word_set: frozenset[str]
     content: frozenset[str]
     numbers: frozenset[str]
     names: frozenset[str]
     negations: int
     chars: str
-    grams: tuple[tuple[tuple[str, ...], ...], ...]
+    stems: tuple[str, ...]
+    content_stems: frozenset[str]
     gram_sets: tuple[frozenset[tuple[str, ...]], ...]
     char3: frozenset[str]
     char4: frozenset[str]
@@ -59,6 +62,22 @@ def _number_key(token: str) -> str:
     except ValueError:
         return token
     return f"{value:g}"
+
+
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
+@lru_cache(maxsize=1 << 16)
+def light_stem(word: str) -> str:
+    """Strip one common English suffix ("voted" -> "vot", "talks" -> "talk").
+
+    Crude on purpose: it only has to make inflections of one word meet, and
+    it is an order of magnitude faster than a full stemmer.
+    """
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
 
 
 def tokens_of(text: str) -> Tokens:
@@ -80,16 +99,19 @@ def tokens_of(text: str) -> Tokens:
     )
     negations = sum(1 for t in toks if t in _NEGATIONS or t.endswith("n't"))
     chars = " ".join(toks)
-    grams = tuple(tuple(zip(*(toks[k:] for k in range(n)), strict=False)) for n in (1, 2, 3, 4))
+    grams = (frozenset(zip(*(toks[k:] for k in range(n)), strict=False)) for n in (1, 2, 3, 4))
+    stems = tuple(light_stem(t) for t in toks)
     return Tokens(
         words=toks,
+        word_set=frozenset(toks),
         content=content,
         numbers=numbers,
         names=names,
         negations=negations,
         chars=chars,
-        grams=grams,
-        gram_sets=tuple(frozenset(g) for g in grams),
+        stems=stems,
+        content_stems=frozenset(light_stem(t) for t in content),
+        gram_sets=tuple(grams),
         char3=frozenset(char_ngrams(chars, 3)),
         char4=frozenset(char_ngrams(chars, 4)),
     )
@@ -162,7 +184,21 @@ LEXICAL_FEATURES: tuple[str, ...] = (
     "num_any", "num_diff", "num_same",
     "name_diff", "name_any",
     "neg_diff", "len_ratio", "len_log",
+    "stem_jac", "run_min", "run_max", "len_diff", "content_symdiff",
 )  # fmt: skip
+
+
+def _unmatched_run(a: Tokens, b: Tokens) -> int:
+    """Longest run of words of ``a`` whose word and stem are both absent from ``b``."""
+    words_b, stems_b = b.word_set, set(b.stems)
+    best = cur = 0
+    for w, st in zip(a.words, a.stems, strict=True):
+        if w in words_b or st in stems_b:
+            cur = 0
+        else:
+            cur += 1
+            best = max(best, cur)
+    return best
 
 
 def lexical_features(ta: Tokens, tb: Tokens) -> list[float]:
@@ -183,6 +219,9 @@ def lexical_features(ta: Tokens, tb: Tokens) -> list[float]:
     nums = ta.numbers | tb.numbers
     num_diff = len(ta.numbers ^ tb.numbers)
     names_diff = len(ta.names ^ tb.names)
+    run_a, run_b = _unmatched_run(ta, tb), _unmatched_run(tb, ta)
+    stem_jac = _overlaps(ta.content_stems, tb.content_stems)[2]
+    content_union = len(ta.content | tb.content)
     return [
         w[0], w[1], w[2],
         c[0], c[1], c[2],
@@ -198,4 +237,9 @@ def lexical_features(ta: Tokens, tb: Tokens) -> list[float]:
         1.0 if (ta.negations > 0) != (tb.negations > 0) else 0.0,
         min(la, lb) / max(la, lb),
         abs(math.log(la / lb)),
+        stem_jac,
+        float(min(run_a, run_b)),
+        float(max(run_a, run_b)),
+        float(min(abs(len(wa) - len(wb)), 30)),
+        len(ta.content ^ tb.content) / content_union if content_union else 0.0,
     ]  # fmt: skip

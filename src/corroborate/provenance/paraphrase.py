@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from corroborate.config import Context
 from corroborate.errors import CorroborateError, UsageError
@@ -31,6 +32,7 @@ __all__ = [
     "load_model",
     "score_pair",
     "score_pairs",
+    "word_bags",
 ]
 
 FEATURE_NAMES: tuple[str, ...] = LEXICAL_FEATURES + EMBED_FEATURES
@@ -55,7 +57,12 @@ class PairScore:
 
 @dataclass(frozen=True, slots=True)
 class ScorerModel:
-    """A fitted logistic model over expanded features: standardise, dot, sigmoid."""
+    """A fitted logistic model: standardised dense features plus word bags.
+
+    The word bags say, for each of ``vocab`` (frequent MRPC-train words),
+    whether one sentence has it and the other lacks it, or both have it: the
+    model learns that a missing "said" is harmless and a missing "not" is not.
+    """
 
     feature_names: tuple[str, ...]
     expansion: tuple[str, ...]
@@ -64,12 +71,21 @@ class ScorerModel:
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
+    vocab: tuple[str, ...]
+    bag_coef: np.ndarray  # len 2 * len(vocab): "one lacks it" weights, then "both have it"
     intercept: float
     threshold: float
     meta: dict[str, Any]
+    vocab_index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        """Paraphrase probability for each row of a (n, len(feature_names)) matrix.
+    def __post_init__(self) -> None:
+        if not self.vocab_index:
+            self.vocab_index.update({w: i for i, w in enumerate(self.vocab)})
+
+    def probability(
+        self, features: np.ndarray, tokens: Sequence[tuple[Tokens, Tokens]]
+    ) -> np.ndarray:
+        """Paraphrase probability for each pair (its dense features and its tokens).
 
         Features are clipped to the range seen in training first, so a pair
         unlike any training pair cannot be pushed to a confident score by a
@@ -78,6 +94,8 @@ class ScorerModel:
         clipped = np.clip(features, self.low, self.high)
         x = (expand(clipped, self.expansion) - self.mean) / self.scale
         z = x @ self.coef + self.intercept
+        if len(self.vocab):
+            z = z + word_bags(tokens, self.vocab_index) @ self.bag_coef
         return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
 
     @classmethod
@@ -96,6 +114,8 @@ class ScorerModel:
             mean=np.asarray(data["mean"], dtype=np.float64),
             scale=np.asarray(data["scale"], dtype=np.float64),
             coef=np.asarray(data["coef"], dtype=np.float64),
+            vocab=tuple(data.get("vocab", ())),
+            bag_coef=np.asarray(data.get("bag_coef", ()), dtype=np.float64),
             intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
             meta=dict(data.get("meta", {})),
@@ -113,7 +133,30 @@ class ScorerModel:
             "intercept": self.intercept,
             "threshold": self.threshold,
             "meta": self.meta,
+            "vocab": list(self.vocab),
+            "bag_coef": [round(float(v), 6) for v in self.bag_coef],
         }
+
+
+def word_bags(tokens: Sequence[tuple[Tokens, Tokens]], vocab: dict[str, int]) -> sparse.csr_matrix:
+    """Sparse (pairs, 2 * len(vocab)) indicators: vocab words in one sentence only, then in both."""
+    size = len(vocab)
+    rows: list[int] = []
+    cols: list[int] = []
+    for r, (ta, tb) in enumerate(tokens):
+        wa, wb = ta.word_set, tb.word_set
+        for w in wa ^ wb:
+            k = vocab.get(w)
+            if k is not None:
+                rows.append(r)
+                cols.append(k)
+        for w in wa & wb:
+            k = vocab.get(w)
+            if k is not None:
+                rows.append(r)
+                cols.append(size + k)
+    data = np.ones(len(rows), dtype=np.float64)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(tokens), 2 * size))
 
 
 def expand(features: np.ndarray, expansion: Sequence[str]) -> np.ndarray:
@@ -173,8 +216,14 @@ def score_pairs(
 ) -> list[PairScore]:
     """Score many sentence pairs at once (embeddings are batched)."""
     model = model or load_model()
-    x = feature_matrix(pairs, ctx)
-    probs = model.probability(x) if len(pairs) else np.zeros(0)
+    if not pairs:
+        return []
+    for a, b in pairs:
+        if not isinstance(a, str) or not isinstance(b, str):
+            raise UsageError("paraphrase pairs must be (str, str)")
+    toks = [(tokens_of(a), tokens_of(b)) for a, b in pairs]
+    x = feature_matrix(pairs, ctx, toks)
+    probs = model.probability(x, toks)
     return [
         PairScore(
             score=float(p),

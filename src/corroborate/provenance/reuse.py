@@ -37,8 +37,8 @@ class ReuseOptions:
 
     copy_verbatim: float = 0.7  # verbatim share of the derivative for a copy...
     copy_source: float = 0.6  # ...and of the source (a copy takes nearly all of it)
-    rewrite_share: float = 0.5  # derived share of the derivative for a rewrite
-    rewrite_source: float = 0.4  # ...and share of the source it covers
+    rewrite_share: float = 0.3  # derived share of the derivative for a rewrite
+    rewrite_source: float = 0.3  # ...and share of the source it covers
     partial_share: float = 0.2  # derived share of the derivative for a partial copy
     partial_sentences: int = 2  # ...and at least this many derived sentences
     direction_margin: float = 0.02  # smaller share gaps do not decide the direction
