@@ -106,7 +106,7 @@ def align_command(a: str, b: str, db: str, as_json: bool) -> None:
     """Align two articles sentence by sentence: verbatim, paraphrase, shared quote or
     unaligned, with the differing words highlighted. A and B are archived article ids,
     files, or the texts themselves."""
-    from corroborate.provenance import align_articles, article_reuse
+    from corroborate.provenance import align_articles, pair_reuse
 
     ctx = Context()
     try:
@@ -114,7 +114,7 @@ def align_command(a: str, b: str, db: str, as_json: bool) -> None:
         if left.id == right.id:
             right.id = right.id + "'"
         alignment = align_articles(left, right, ctx)
-        reuse = article_reuse(left, right, ctx)
+        reuse = pair_reuse(alignment, left, right)
     except CorroborateError as exc:
         fail(exc, as_json)
     data = alignment.to_dict()
