@@ -41,7 +41,8 @@ def read_reuters(limit: int) -> list[Article]:
     out: list[Article] = []
     seen: set[str] = set()
     for path in sorted(REUTERS.glob("reut2-*.sgm.gz")):
-        text = gzip.open(path, "rt", encoding="latin-1").read()
+        with gzip.open(path, "rt", encoding="latin-1") as handle:
+            text = handle.read()
         for item in _ITEM.findall(text):
             fields = {k: p.search(item) for k, p in _FIELD.items()}
             if not fields["BODY"]:
@@ -53,7 +54,9 @@ def read_reuters(limit: int) -> list[Article]:
             title = html.unescape(fields["TITLE"].group(1)) if fields["TITLE"] else ""
             when = None
             if fields["DATE"]:
-                when = datetime.strptime(fields["DATE"].group(1).strip()[:20], "%d-%b-%Y %H:%M:%S")
+                stamp = re.match(r"\s*(\d+-\w{3}-\d{4} \d+:\d+:\d+)", fields["DATE"].group(1))
+                if stamp:
+                    when = datetime.strptime(stamp.group(1), "%d-%b-%Y %H:%M:%S")
             paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s{3,}", body) if p.strip()]
             out.append(
                 Article(title=title, paragraphs=paragraphs, id=f"r{len(out)}", published_at=when)

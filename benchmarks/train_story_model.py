@@ -5,8 +5,9 @@ StoryIndex whose decisions follow the gold sub-events (teacher forcing). Every
 (article, candidate story) pair that candidate retrieval produces becomes one
 training example: its signals, and whether the story is the article's event.
 A logistic regression on those examples gives the weights; the join threshold
-is then chosen by running the engine itself (no teacher) on the development
-topics and keeping the threshold with the best pairwise F1. Writes
+and the threshold for bridging two stories are then chosen by running the
+engine itself (no teacher) on the development topics in three other random
+orders and keeping the pair with the best mean pairwise F1. Writes
 src/corroborate/stories/story_model.json.
 
     python benchmarks/train_story_model.py [--cache /tmp/ecbplus_features.jsonl]
@@ -88,14 +89,16 @@ def dev_f1(
     feats: list[StoryFeatures],
     events: list[str],
     model: ScoreModel,
-    threshold: float,
+    thresholds: tuple[float, float],
     seeds: list[int],
 ) -> list[float]:
+    """Pairwise F1 of the engine (join, bridge thresholds) on dev in the given orders."""
     out = []
     for seed in seeds:
         order = list(range(len(feats)))
         random.Random(seed).shuffle(order)
-        index = StoryIndex(IndexOptions(join_threshold=threshold), model=model)
+        options = IndexOptions(join_threshold=thresholds[0], bridge_threshold=thresholds[1])
+        index = StoryIndex(options, model=model)
         labels = run_index(feats, order, index)
         out.append(pairwise_scores(events, [labels[f.article_id] for f in feats])[2])
     return out
@@ -129,21 +132,22 @@ def main() -> None:
     for name, w in zip(SIGNALS, model.coef, strict=True):
         print(f"  {name:14s} {w:+.3f}")
     seeds = [100 + s for s in range(3)]
-    best_t, best_f1 = 0.5, -1.0
-    for t in [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6]:
-        f1s = dev_f1(feats, events, model, t, seeds)
-        f1 = statistics.mean(f1s)
-        print(f"threshold {t:.2f}: dev pairwise F1 {f1:.4f}")
-        if f1 > best_f1:
-            best_t, best_f1 = t, f1
+    best_t, best_f1 = (0.5, 2.0), -1.0
+    for join in [0.2, 0.25, 0.3, 0.4]:
+        for bridge in [0.8, 0.85, 0.9, 2.0]:
+            f1 = statistics.mean(dev_f1(feats, events, model, (join, bridge), seeds))
+            print(f"join {join:.2f} bridge {bridge:.2f}: dev pairwise F1 {f1:.4f}", flush=True)
+            if f1 > best_f1:
+                best_t, best_f1 = (join, bridge), f1
     final = ScoreModel(
         SIGNALS,
         model.mean,
         model.scale,
         model.coef,
         model.intercept,
-        best_t,
+        best_t[0],
         {
+            "bridge_threshold": best_t[1],
             "fit_on": "ECB+ topics 1-35 (development), teacher-forced replay",
             "orders": args.orders,
             "pairs": len(y_all),
@@ -153,7 +157,7 @@ def main() -> None:
         },
     )
     args.out.write_text(json.dumps(final.to_dict(), indent=1) + "\n", encoding="utf-8")
-    print(f"threshold {best_t} (dev F1 {best_f1:.4f}); wrote {args.out}")
+    print(f"join/bridge thresholds {best_t} (dev F1 {best_f1:.4f}); wrote {args.out}")
 
 
 if __name__ == "__main__":

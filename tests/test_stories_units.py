@@ -10,6 +10,7 @@ import pytest
 from corroborate.errors import InputError, NotFoundError, UsageError
 from corroborate.stories import (
     Decision,
+    IndexOptions,
     Reason,
     StoryFeatures,
     StoryIndex,
@@ -214,3 +215,25 @@ def test_story_title_picks_the_most_central() -> None:
     assert story_title(titles) in {"Quake in Iran", "Strong quake hits southern Iran"}
     with pytest.raises(ValueError):
         story_title(titles, [1.0])
+
+
+def test_bridging_merges_stories_but_never_undoes_a_split() -> None:
+    eager = IndexOptions(join_threshold=0.0, bridge_threshold=0.0)
+    index = StoryIndex(eager)
+    index.add(_features("q0", "quake", "Alvarez", 0))
+    index.add(_features("q1", "quake", "Alvarez", 1))
+    assert index.story_of("q0") == index.story_of("q1")
+    apart = index.split(index.story_of("q0"), ["q1"]).story_id
+    for i in range(2, 8):
+        index.add(_features(f"q{i}", "quake", "Alvarez", i))
+    assert index.story_of("q1") == apart
+    assert index.story_of("q0") != index.story_of("q1")
+
+    free = StoryIndex(IndexOptions(join_threshold=1.01, bridge_threshold=2.0))
+    free.add(_features("q0", "quake", "Alvarez", 0))
+    free.add(_features("q1", "quake", "Alvarez", 1))
+    assert free.story_of("q0") != free.story_of("q1")  # nothing joins at threshold > 1
+    bridging = StoryIndex(IndexOptions(join_threshold=1.01, bridge_threshold=0.0))
+    for i in range(2):
+        bridging.add(_features(f"q{i}", "quake", "Alvarez", i))
+    assert bridging.story_of("q0") != bridging.story_of("q1")  # bridging needs a join first

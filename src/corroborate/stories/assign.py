@@ -48,13 +48,18 @@ class IndexOptions:
     """How stories are formed.
 
     ``join_threshold`` None uses the probability threshold shipped with the
-    model (tuned on ECB+ development topics). ``window_days`` bounds how far
+    model (tuned on ECB+ development topics). ``bridge_threshold``: when an
+    article that joins one story also scores at least this with another,
+    the two stories are merged (never a story holding a person's decision);
+    None uses the model's value, and a value above 1 turns this off.
+    ``window_days`` bounds how far
     apart in publication time an article and a story may be, when both times
     are known. ``compare_members`` is how many recent members an article is
     compared with one by one (besides the story centroid).
     """
 
     join_threshold: float | None = None
+    bridge_threshold: float | None = None
     window_days: float = 7.0
     compare_members: int = 16
     retrieval: RetrievalOptions = field(default_factory=RetrievalOptions)
@@ -136,6 +141,11 @@ class StoryIndex:
             if self.options.join_threshold is None
             else self.options.join_threshold
         )
+        self.bridge_threshold = (
+            float(self.model.meta.get("bridge_threshold", 2.0))
+            if self.options.bridge_threshold is None
+            else self.options.bridge_threshold
+        )
         self.stats = CorpusStats()
         self.retrieval = CandidateIndex(self.options.retrieval)
         self.entries: dict[str, Entry] = {}
@@ -187,7 +197,56 @@ class StoryIndex:
         self._insert(entry, query, story_id)
         self.reasons[entry.features.article_id] = reasons
         self.scores[entry.features.article_id] = score
+        if joined and chooser is None:
+            self._bridge(story_id, entry.features.article_id, candidates)
         return Assignment(features.article_id, story_id, joined, score, reasons)
+
+    def _bridge(self, story_id: str, article_id: str, candidates: list[Candidate]) -> None:
+        """Merge other stories the new article also matches strongly (local, automatic).
+
+        Two reports of one event can start two stories before anything links
+        them; an article that matches both is that link. Stories with a
+        person's decision in them are never merged automatically.
+        """
+        if self.bridge_threshold > 1.0 or self._decided(story_id):
+            return
+        for cand in candidates:
+            other = self._live(cand.story_id)
+            if (
+                other is None
+                or other == story_id
+                or cand.probability < self.bridge_threshold
+                or self._decided(other)
+            ):
+                continue
+            moved = list(self.profiles[other].members)
+            for member in moved:
+                entry = self.entries[member]
+                self.profiles[other].remove(member, entry)
+                self.profiles[story_id].add(member, entry)
+                entry.story_id = story_id
+                self.reasons.setdefault(member, []).append(
+                    Reason(
+                        "bridged",
+                        f"its story {other} was merged into {story_id}: article {article_id} "
+                        f"matches both (score {cand.probability:.2f})",
+                        cand.probability,
+                    )
+                )
+                query = ArticleQuery.build(entry, self.stats)
+                self.retrieval.post(story_id, retrieval_keys(query, self.options.retrieval))
+            del self.profiles[other]
+            self.redirect[other] = story_id
+
+    def _decided(self, story_id: str) -> bool:
+        """Whether a person's decision placed any article of the story (cheap: few are pinned)."""
+        if not self.decisions:
+            return False
+        return any(e.pinned and e.story_id == story_id for e in self._pinned_entries())
+
+    def _pinned_entries(self) -> list[Entry]:
+        ids = {a for d in self.decisions for a in (*d.article_ids, *d.target_ids)}
+        return [self.entries[a] for a in ids if a in self.entries]
 
     def add_many(self, features: Iterable[StoryFeatures]) -> list[Assignment]:
         """``add`` each article in turn (the order is the ingestion order)."""
