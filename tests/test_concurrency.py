@@ -199,11 +199,6 @@ def test_read_only_open_of_a_missing_archive_is_a_clear_error(tmp_path: Path) ->
     assert not (tmp_path / "absent.db").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Archive(readonly=True) builds a file: URI without quoting, so a path "
-    "with '#', '?' or '%' opens (and creates, read-write) a different file",
-)
 @pytest.mark.parametrize("folder", ["a#b", "c?d", "e%41f"])
 def test_read_only_open_of_a_path_with_uri_characters(tmp_path: Path, folder: str) -> None:
     db = tmp_path / folder / "x.db"

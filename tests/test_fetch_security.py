@@ -330,12 +330,6 @@ def test_ingest_reports_a_refused_url_and_goes_on(tmp_path: Path, server: LocalS
     assert not server.served.saw("/secret?from=ingest")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: is_public_address allows 100.64.0.0/10 (shared address space, e.g. "
-    "Alibaba Cloud metadata at 100.100.100.200) and 6to4 (2002::/16) wrappers of "
-    "private IPv4 addresses (checking ip.is_global and ip.sixtofour closes both)",
-)
 @pytest.mark.parametrize(
     "address", ["100.100.100.200", "100.64.0.1", "2002:7f00:1::", "2002:a9fe:a9fe::"]
 )
@@ -429,11 +423,6 @@ def test_timeout_is_enforced(server: LocalServer) -> None:
     assert time.perf_counter() - start < 2.5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: http_timeout_s bounds each socket read, not the whole fetch; a server "
-    "that sends one byte every 0.25 s holds the fetch for as long as it likes",
-)
 def test_a_trickling_server_cannot_hold_the_fetch(server: LocalServer) -> None:
     """The proposed fix adds ``Limits.http_total_timeout_s``; set it when it exists."""
     total = {"http_total_timeout_s": 2.0} if "http_total_timeout_s" in LIMIT_FIELDS else {}
@@ -507,12 +496,6 @@ def test_public_redirect_to_public_is_followed(
     assert page.data == ARTICLE and page.final_url.endswith("/redirect/0")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (DNS rebinding): check_url_allowed resolves the name, then httpx "
-    "resolves it again to connect; a name that answers public then 127.0.0.1 "
-    "reaches the loopback server",
-)
 def test_dns_rebinding_cannot_reach_a_private_address(
     monkeypatch: pytest.MonkeyPatch, server: LocalServer
 ) -> None:

@@ -133,13 +133,7 @@ def test_reader_returns_output_or_input_error(reader_name: str, name: str, data:
 @pytest.mark.parametrize("reader_name", READER_NAMES)
 @pytest.mark.parametrize(("name", "data"), _small_seeds(), ids=[n for n, _ in _small_seeds()])
 def test_reader_on_seed_corpus(reader_name: str, name: str, data: bytes) -> None:
-    """Every reader forced onto every seed (hostile ones included) gives output or an error.
-
-    Seeds that trigger a known, reported bug are skipped here and pinned as strict
-    xfails in ``test_hostile_inputs.py``.
-    """
-    if name in KNOWN_SEED_BUGS.get(reader_name, ()):
-        pytest.skip("known bug, pinned in test_hostile_inputs.py")
+    """Every reader forced onto every seed (hostile ones included) gives output or an error."""
     reader = default_registry().get(reader_name)
     try:
         output = reader.read(RawInput(name, data), CTX)
@@ -147,16 +141,6 @@ def test_reader_on_seed_corpus(reader_name: str, name: str, data: bytes) -> None
         assert exc.reason
         return
     _check_output(output)
-
-
-# Seeds that crash a reader today (OverflowError from date parsing; feedparser's
-# KeyError on mis-nested markup), by reader.
-KNOWN_SEED_BUGS: dict[str, tuple[str, ...]] = {
-    "json": ("overflow.jsonl",),
-    "markdown": ("overflow.md",),
-    "feed": ("overflow.xml", "misnested.xml"),
-    "html": ("overflow.html",),
-}
 
 
 @TEXT_FUZZ

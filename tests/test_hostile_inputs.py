@@ -5,9 +5,9 @@ that the hostile input gets a clear error or a clean article, and that the
 control still ingests: one bad input never stops the others. Large inputs are
 generated at run time by ``tests/fixtures/hostile/nasties.py``.
 
-Tests marked ``xfail(strict=True, reason="bug: ...")`` pin down bugs reported to
-the lead with a proposed patch; they turn into failures (XPASS) once fixed, so
-the marker must then be removed.
+Many of these tests first pinned a real bug as a strict xfail (date overflow,
+deep nesting, YAML alias bombs, lone surrogates, quadratic regexes, truncated
+and multi-member gzip, named pipes, mixed encodings); all are fixed now.
 """
 
 from __future__ import annotations
@@ -155,10 +155,6 @@ def test_small_gzip_file_is_read(tmp_path: Path) -> None:
     assert outcome.status == "ingested" and "gz" in (outcome.title or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: sources._gunzip accepts a truncated .gz without error (never checks eof)",
-)
 def test_truncated_gzip_is_an_error(tmp_path: Path) -> None:
     import gzip
 
@@ -169,11 +165,6 @@ def test_truncated_gzip_is_an_error(tmp_path: Path) -> None:
         read_limited_file(path, Limits())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: sources._gunzip reads only the first member of a multi-member .gz "
-    "(cat a.gz b.gz) and silently drops the rest",
-)
 def test_multi_member_gzip_reads_every_member(tmp_path: Path) -> None:
     import gzip
 
@@ -272,11 +263,6 @@ def test_mixed_encodings_give_an_article_with_a_warning(tmp_path: Path) -> None:
     assert any("UTF-8" in w for w in outcome.warnings), outcome.warnings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a mostly-UTF-8 file with a few Latin-1/cp1252 bytes is decoded whole "
-    "by detection (cp874 here), turning the valid UTF-8 text into mojibake",
-)
 def test_mixed_encodings_keep_the_utf8_text(tmp_path: Path) -> None:
     run = _ingest(tmp_path / "in", {"mixed.txt": N.mixed_encoding_text()})
     [article] = [a for a in run.articles if a.input.endswith("mixed.txt")]
@@ -294,11 +280,6 @@ def test_bidi_controls_never_reach_title_body_or_dek(tmp_path: Path) -> None:
         assert not any(c in text for c in N.BIDI_CONTROLS), (article.input, text[:80])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: bidi overrides are removed from title/body/dek only; source, authors "
-    "and tags (all displayed) keep them",
-)
 def test_bidi_controls_never_reach_source_authors_or_tags(tmp_path: Path) -> None:
     run = _ingest(tmp_path / "in", N.rtl_inputs())
     for article in run.articles:
@@ -319,11 +300,6 @@ def test_invalid_dates_are_dropped_with_a_warning(tmp_path: Path, name: str) -> 
             assert article.published_at is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: OverflowError from email.utils on dates like '... +99999999999999999999' "
-    "escapes coerce_datetime/parse_date and aborts the whole ingest",
-)
 @pytest.mark.parametrize("name", sorted(N.overflow_date_inputs()))
 def test_overflowing_dates_do_not_abort_the_run(tmp_path: Path, name: str) -> None:
     run = _ingest(tmp_path / "in", {name: N.overflow_date_inputs()[name]})
@@ -342,11 +318,6 @@ def test_front_matter_that_is_not_a_mapping(tmp_path: Path, name: str) -> None:
         assert outcome.status == "error" and "not a mapping" in (outcome.reason or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: json.loads RecursionError on deeply nested JSON is not caught by the "
-    "JSON reader and aborts the whole ingest",
-)
 @pytest.mark.parametrize("shape", ["document", "jsonl-line"])
 def test_json_nested_100k_deep(tmp_path: Path, shape: str) -> None:
     deep = N.deep_json(100_000)
@@ -358,11 +329,6 @@ def test_json_nested_100k_deep(tmp_path: Path, shape: str) -> None:
         assert any(o.status == "ingested" for o in outcomes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: RecursionError from deeply nested YAML/TOML front matter is not caught "
-    "by the Markdown reader and aborts the whole ingest",
-)
 @pytest.mark.parametrize("kind", ["yaml", "toml"])
 def test_front_matter_nested_deep(tmp_path: Path, kind: str) -> None:
     if kind == "yaml":
@@ -374,11 +340,6 @@ def test_front_matter_nested_deep(tmp_path: Path, kind: str) -> None:
     assert outcome.status == "error"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: YAML aliases in front matter expand without limit (476 bytes become a "
-    "3.8 MB title; 9 levels never finish): a 'billion laughs' for YAML",
-)
 def test_yaml_alias_bomb_in_front_matter(tmp_path: Path) -> None:
     data = N.alias_bomb_markdown(5)
     run = _ingest(tmp_path / "in", {"bomb.md": data})
@@ -396,11 +357,6 @@ def test_json_lines_one_good_one_bad(tmp_path: Path) -> None:
     assert "line 2" in (error.reason or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the JSON Lines reader splits with str.splitlines(), which also breaks on "
-    "U+2028/U+2029/U+0085 inside JSON strings, so a valid line is rejected",
-)
 def test_json_lines_with_line_separator_inside_a_string(tmp_path: Path) -> None:
     line1 = '{"title": "First", "text": "One\u2028two. A line separator inside a string."}'
     data = (line1 + "\n" + N.good_jsonl_line("two") + "\n").encode()
@@ -409,22 +365,12 @@ def test_json_lines_with_line_separator_inside_a_string(tmp_path: Path) -> None:
     assert [o.status for o in outcomes] == ["ingested", "ingested"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a lone surrogate written as a JSON escape (\\udc80) reaches SQLite, "
-    "raises UnicodeEncodeError and aborts the run (the control file is never read)",
-)
 @pytest.mark.parametrize("field", ["source", "id", "author", "url"])
 def test_lone_surrogate_in_json_does_not_abort_the_run(tmp_path: Path, field: str) -> None:
     run = _ingest(tmp_path / "in", {"surrogate.jsonl": N.surrogate_jsonl(field)})
     _assert_clear_or_clean(run, "surrogate.jsonl")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (found by the fuzzer): feedparser's lenient parser raises KeyError 'links' "
-    "on mis-nested markup; feed._parse lets it escape and abort the whole ingest",
-)
 def test_misnested_feed_does_not_abort_the_run(tmp_path: Path) -> None:
     run = _ingest(tmp_path / "in", {"misnested.xml": b"<rss><channel><item><link>a</item></link>"})
     [outcome] = _assert_clear_or_clean(run, "misnested.xml")
@@ -457,11 +403,6 @@ def test_many_tiny_items_respect_the_item_limit(tmp_path: Path, name: str, maker
             assert any(str(limit) in (t or "") for t in told), told
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the feed reader's item-limit warning is lost when the feed only has "
-    "links (warnings attach to articles only), so the cut is silent",
-)
 def test_feed_item_limit_is_reported(tmp_path: Path) -> None:
     limit = 40
     (tmp_path / "many.xml").write_bytes(N.feed_with_items(limit + 25))
@@ -478,11 +419,6 @@ def test_feed_item_limit_is_reported(tmp_path: Path) -> None:
 # --- budgets: inputs that used to hang a reader ---------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: markdown_to_paragraphs' regexes (_LIQUID, _LINK, _IMAGE, _HTML_TAG) "
-    "backtrack quadratically on unclosed '{{', '[a](' or '<a' runs (60 KB > 10 s)",
-)
 def test_markdown_regexes_finish_within_budget(tmp_path: Path) -> None:
     files = N.quadratic_markdown(60_000)
     for name, data in files.items():
@@ -502,11 +438,6 @@ def test_markdown_regexes_finish_within_budget(tmp_path: Path) -> None:
     assert result.returncode == 0 and "done" in result.stdout, result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: split_sentences rescans the whole text before every abbreviation "
-    "('Mr. Xy Mr. Xy ...'), quadratic: 140 KB takes over a minute",
-)
 def test_split_sentences_finishes_within_budget() -> None:
     code = """
         from corroborate.text import split_sentences
@@ -518,11 +449,6 @@ def test_split_sentences_finishes_within_budget() -> None:
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Archive.template_lines binds one SQL variable per paragraph; an article "
-    "with more paragraphs than SQLITE_LIMIT_VARIABLE_NUMBER aborts the whole ingest",
-)
 def test_article_with_more_paragraphs_than_sql_variables(tmp_path: Path) -> None:
     """SQLite builds differ (999 before 3.32, 32766 by default since, 250000 on Debian);
     we lower the limit on the connection to stand for the smaller builds."""
@@ -541,11 +467,6 @@ def test_article_with_more_paragraphs_than_sql_variables(tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ingesting a directory that contains a named pipe blocks forever on "
-    "open(); only regular files should be read",
-)
 def test_named_pipe_in_a_directory_does_not_hang(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

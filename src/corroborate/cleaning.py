@@ -212,7 +212,10 @@ def clean_article(article: Article) -> Article:
         article,
         title=title,
         dek=fix_text(dek).strip() if dek else None,
-        source=source,
+        # Displayed too, so repaired like the title (bidi overrides, mojibake).
+        source=(_tidy(source) or None) if source else None,
+        authors=[a for a in (_tidy(a) for a in article.authors) if a],
+        tags=[t for t in (_tidy(t) for t in article.tags) if t],
         paragraphs=[text for _, text in kept],
         removed=removed,
         wire=list(dict.fromkeys(wire)),

@@ -24,6 +24,7 @@ class Limits:
     max_decompressed_bytes: int = 50 * 1024 * 1024
     max_items_per_input: int = 100_000
     http_timeout_s: float = 20.0
+    http_total_timeout_s: float = 120.0
     http_max_redirects: int = 5
     reader_time_budget_s: float = 30.0
     allow_private_urls: bool = False

@@ -4,15 +4,21 @@ Every hop of a redirect chain is resolved and checked before it is requested,
 so a public URL cannot redirect the fetcher to ``127.0.0.1`` or the cloud
 metadata address (server-side request forgery). Private, loopback, link-local
 and reserved addresses are refused unless ``Limits.allow_private_urls`` is set.
+The connection itself goes to the address that was checked (a second DNS answer
+cannot point it elsewhere: DNS rebinding), and the whole fetch has a deadline.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from corroborate._version import __version__
@@ -34,10 +40,11 @@ class FetchedPage:
 
 
 def is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not (
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv4 inside IPv6: mapped (::ffff:a.b.c.d) and 6to4 (2002:aabb:ccdd::).
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
+    return ip.is_global and not (
         ip.is_private
         or ip.is_loopback
         or ip.is_link_local
@@ -73,10 +80,56 @@ def check_url_allowed(url: str, limits: Limits) -> None:
             )
 
 
+def _checked_address(host: str, port: int) -> str:
+    """The address to connect to for ``host``: resolved once, refused unless public."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"cannot resolve host {host!r}: {exc}") from None
+    addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
+        if not is_public_address(address):
+            raise httpcore.ConnectError(
+                f"refused: {host} resolves to a private, loopback or link-local address "
+                f"({address}) when connecting"
+            )
+    if not addresses:
+        raise httpcore.ConnectError(f"cannot resolve host {host!r}: no addresses")
+    return addresses[0]
+
+
+class _CheckedBackend(httpcore.SyncBackend):
+    """Connects to the very address it checked, so DNS cannot change its answer
+    between the check and the connection (DNS rebinding)."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        address = _checked_address(host, port)
+        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+
+
+class _PublicOnlyTransport(httpx.HTTPTransport):
+    """httpx's transport with the checking backend (TLS still verifies the host name)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # httpx has no public hook for the network backend: replace the pool it built.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(), network_backend=_CheckedBackend()
+        )
+
+
 def fetch_url(url: str, limits: Limits, client: httpx.Client | None = None) -> FetchedPage:
     """GET ``url`` following up to ``limits.http_max_redirects`` checked redirects."""
     own = client is None
     http = client or httpx.Client(
+        transport=None if limits.allow_private_urls else _PublicOnlyTransport(),
         timeout=httpx.Timeout(limits.http_timeout_s),
         follow_redirects=False,
         headers={
@@ -84,6 +137,7 @@ def fetch_url(url: str, limits: Limits, client: httpx.Client | None = None) -> F
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
         },
     )
+    deadline = time.monotonic() + limits.http_total_timeout_s
     try:
         current = url
         for _hop in range(limits.http_max_redirects + 1):
@@ -100,7 +154,7 @@ def fetch_url(url: str, limits: Limits, client: httpx.Client | None = None) -> F
                         raise InputError(
                             url, f"HTTP {response.status_code} {response.reason_phrase}"
                         )
-                    data = _read_limited(response, limits.max_input_bytes, url)
+                    data = _read_limited(response, limits, url, deadline)
                     content_type = response.headers.get("content-type", "")
                     media_type = content_type.split(";")[0].strip().lower() or None
                     return FetchedPage(url, current, data, media_type, response.charset_encoding)
@@ -114,7 +168,10 @@ def fetch_url(url: str, limits: Limits, client: httpx.Client | None = None) -> F
             http.close()
 
 
-def _read_limited(response: httpx.Response, limit: int, url: str) -> bytes:
+def _read_limited(response: httpx.Response, limits: Limits, url: str, deadline: float) -> bytes:
+    """The body, refused past ``max_input_bytes`` or past the whole fetch's deadline
+    (a server trickling a byte at a time never trips the per-read timeout)."""
+    limit = limits.max_input_bytes
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise InputError(url, f"response is {int(declared):,} bytes, over the {limit:,}-byte limit")
@@ -124,5 +181,9 @@ def _read_limited(response: httpx.Response, limit: int, url: str) -> bytes:
         size += len(chunk)
         if size > limit:
             raise InputError(url, f"response is over the {limit:,}-byte limit")
+        if time.monotonic() > deadline:
+            raise InputError(
+                url, f"timed out: the download took over {limits.http_total_timeout_s:g} s in all"
+            )
         chunks.append(chunk)
     return b"".join(chunks)

@@ -9,6 +9,7 @@ article so nothing is ever half-written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -189,9 +190,27 @@ def prepare(
         if not article.title:
             prepared.errors.append(InputError(article.input, "no headline found"))
             continue
+        unpaired = _unpaired_surrogate(article)
+        if unpaired:
+            prepared.errors.append(InputError(article.input, unpaired))
+            continue
         article.warnings = list(dict.fromkeys(article.warnings + output.warnings))
         prepared.articles.append(article)
     return prepared
+
+
+def _unpaired_surrogate(article: Article) -> str | None:
+    """Why ``article`` cannot be stored as UTF-8, or None.
+
+    A JSON or YAML escape such as ``"\\udc80"`` decodes to half a surrogate pair,
+    which no UTF-8 text (SQLite, JSON output) can hold.
+    """
+    try:
+        json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        return f"text is not valid Unicode (unpaired surrogate {bad!a} from a \\u escape)"
+    return None
 
 
 def _remove_template_lines(article: Article, archive: Archive, min_articles: int) -> Article:
@@ -262,9 +281,13 @@ def ingest_raw(
             ]
         for outcome in stored:
             report(outcome)
+    # Input-level warnings (an item limit hit) ride on the articles; with links only
+    # they go on the first link, so a cut is never silent.
+    spare = [] if articles else list(prepared.warnings)
     for link in prepared.links:
         archive.add_pending_link(link, raw.name)
-        report(IngestOutcome(raw.name, "link", reason=f"link to fetch: {link}"))
+        report(IngestOutcome(raw.name, "link", reason=f"link to fetch: {link}", warnings=spare))
+        spare = []
     return outcomes
 
 

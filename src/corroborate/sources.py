@@ -43,16 +43,30 @@ def _read_stream(stream: BinaryIO, name: str, limit: int) -> bytes:
     return data
 
 
+MAX_GZIP_MEMBERS = 1000
+
+
 def _gunzip(data: bytes, name: str, limit: int) -> bytes:
-    """Decompress gzip data, refusing output over ``limit`` (gzip bombs)."""
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = decompressor.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise InputError(name, f"corrupt gzip data: {exc}") from None
-    if len(out) > limit or decompressor.unconsumed_tail:
-        raise InputError(name, f"decompressed size is over the {limit:,}-byte limit (gzip bomb?)")
-    return out
+    """Decompress gzip data, every member as ``gunzip`` does, refusing output over
+    ``limit`` (gzip bombs) and data that ends before its compressed stream does."""
+    out = bytearray()
+    rest = data
+    for _member in range(MAX_GZIP_MEMBERS):
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += decompressor.decompress(rest, limit + 1 - len(out))
+        except zlib.error as exc:
+            raise InputError(name, f"corrupt gzip data: {exc}") from None
+        if len(out) > limit or decompressor.unconsumed_tail:
+            raise InputError(
+                name, f"decompressed size is over the {limit:,}-byte limit (gzip bomb?)"
+            )
+        if not decompressor.eof:
+            raise InputError(name, "truncated gzip data (the file ends inside the stream)")
+        rest = decompressor.unused_data.lstrip(b"\0")  # gzip allows zero padding
+        if not rest:
+            return bytes(out)
+    raise InputError(name, f"more than {MAX_GZIP_MEMBERS} gzip members")
 
 
 def read_limited_file(path: Path, limits: Limits) -> bytes:
@@ -128,6 +142,11 @@ def expand_sources(
                 found = False
                 for file_path in _walk(path):
                     found = True
+                    if file_path.exists() and not file_path.is_file():
+                        # A named pipe would block open() forever; devices never end.
+                        reason = "not a regular file (named pipe, socket or device); skipped"
+                        yield SourceItem(str(file_path), error=InputError(str(file_path), reason))
+                        continue
                     yield _item_for_path(file_path, limits)
                 if not found:
                     yield SourceItem(source, error=InputError(source, "directory has no files"))

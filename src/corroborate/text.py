@@ -51,6 +51,31 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
+_STRAY = re.compile("[\udc80-\udcff]+")
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, stray byte count) for UTF-8 with a few stray legacy bytes, else None.
+
+    Files pasted together from UTF-8 and Windows-1252/Latin-1 pieces are common;
+    detection picks one legacy charset for the whole file and garbles the UTF-8
+    part, so here only the stray bytes are decoded as Windows-1252. It needs real
+    evidence of UTF-8: two or more multi-byte characters, at least a third as
+    many as there are stray bytes.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = sum(m.end() - m.start() for m in _STRAY.finditer(text))
+    multibyte = len(text) - len(text.encode("ascii", errors="ignore")) - stray
+    if multibyte < 2 or multibyte * 3 < stray:
+        return None
+
+    def legacy(match: re.Match[str]) -> str:
+        raw = match.group().encode("utf-8", errors="surrogateescape")
+        return raw.decode("cp1252", errors="replace")
+
+    return _STRAY.sub(legacy, text), stray
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
     """Decode text: UTF-8 (with or without BOM), the declared charset, else detection.
 
@@ -71,6 +96,17 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
             return DecodedText(data.decode(declared), declared.lower())
         except (UnicodeDecodeError, LookupError):
             pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        text, stray = mixed
+        return DecodedText(
+            text,
+            "utf-8",
+            warning=(
+                f"invalid UTF-8 at byte {utf8_error.start}; {stray} stray byte(s) decoded "
+                "as Windows-1252 (mixed encodings)"
+            ),
+        )
     best = from_bytes(data).best()
     if best is None:
         raise ValueError(
@@ -239,7 +275,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end(2)
-        before = text[start : match.start(1)]
+        # Only the word before the stop matters; looking at a bounded window keeps
+        # a long run of abbreviations ("Mr. A Mr. B ...") linear, not quadratic.
+        before = text[max(start, match.start(1) - 64) : match.start(1)]
         last_word = before.rsplit(None, 1)[-1] if before.split() else ""
         token = last_word.lstrip("\"'\u201c\u2018(").lower()
         if match.group(1) == "." and (

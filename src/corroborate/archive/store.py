@@ -85,7 +85,8 @@ class Archive:
         self.path = Path(path)
         if readonly and not self.path.exists():
             raise NotFoundError(f"no archive at {self.path}")
-        uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
+        # as_uri() percent-encodes "#", "?" and "%", which a file: URI would misread.
+        uri = f"{self.path.resolve().as_uri()}?mode=ro" if readonly else str(self.path)
         try:
             self.conn = sqlite3.connect(
                 uri, uri=readonly, isolation_level=None, timeout=30.0, check_same_thread=False
@@ -233,13 +234,17 @@ class Archive:
         if not lines:
             return set()
         hashes = [self.line_hash(line) for line in lines]
-        placeholders = ",".join("?" * len(hashes))
-        rows = self.conn.execute(
-            f"SELECT line_hash FROM source_lines WHERE source=? AND articles>=?"
-            f" AND line_hash IN ({placeholders})",
-            (source, min_articles, *hashes),
-        )
-        frequent = {r[0] for r in rows}
+        unique = sorted(set(hashes))
+        frequent: set[str] = set()
+        # SQLite builds cap bound variables (999 before 3.32, 32766 since): ask in chunks.
+        for at in range(0, len(unique), 500):
+            chunk = unique[at : at + 500]
+            rows = self.conn.execute(
+                "SELECT line_hash FROM source_lines WHERE source=? AND articles>=?"
+                f" AND line_hash IN ({','.join('?' * len(chunk))})",
+                (source, min_articles, *chunk),
+            )
+            frequent.update(r[0] for r in rows)
         return {i for i, h in enumerate(hashes) if h in frequent}
 
     def count_lines(self, source: str, lines: list[str]) -> None:

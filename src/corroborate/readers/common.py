@@ -53,7 +53,7 @@ def coerce_datetime(value: Any, warnings: list[str], what: str = "date") -> date
         from email.utils import parsedate_to_datetime
 
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
     warnings.append(f"invalid {what} {text[:60]!r} ignored")
     return None

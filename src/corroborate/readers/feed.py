@@ -290,6 +290,12 @@ def _parse(raw: RawInput, data: bytes) -> Any:
         return feedparser.parse(io.BytesIO(data), response_headers=headers)
     except RecursionError:
         raise InputError(raw.name, "feed nested too deeply to parse") from None
+    except Exception as exc:
+        # feedparser's lenient fallback parser has internal errors on mis-nested
+        # markup ("<item><link>a</item></link>" raises KeyError 'links'); the feed
+        # is reported as unreadable with the cause, never crashes the run.
+        reason = f"malformed feed: the parser failed ({type(exc).__name__}: {exc})"
+        raise InputError(raw.name, reason) from None
 
 
 def read_feed(raw: RawInput, ctx: Context, options: FeedOptions = DEFAULT_OPTIONS) -> ReaderOutput:

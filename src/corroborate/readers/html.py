@@ -190,7 +190,7 @@ def parse_date(value: str) -> datetime:
         raise ValueError(str(iso_error))
     try:
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError) as exc:
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
         reason = str(exc) or "not an ISO 8601 or RFC 822 date"
         raise ValueError(reason) from None
 

@@ -116,6 +116,8 @@ def _objects(text: str, name: str, out: ReaderOutput) -> Iterator[tuple[str, Any
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise InputError(name, f"invalid JSON: {exc.msg} at line {exc.lineno}") from None
+        except RecursionError:
+            raise InputError(name, "JSON nested too deeply to read") from None
         for n, obj in enumerate(data, 1):
             yield f"{name}#{n}", obj
         return
@@ -123,6 +125,8 @@ def _objects(text: str, name: str, out: ReaderOutput) -> Iterator[tuple[str, Any
         data = json.loads(stripped)
     except json.JSONDecodeError:
         data = None
+    except RecursionError:
+        raise InputError(name, "JSON nested too deeply to read") from None
     else:
         if isinstance(data, dict) and isinstance(data.get("articles"), list):
             for n, obj in enumerate(data["articles"], 1):
@@ -130,8 +134,9 @@ def _objects(text: str, name: str, out: ReaderOutput) -> Iterator[tuple[str, Any
         else:
             yield f"{name}#1", data
         return
-    # JSON Lines: a bad line is reported and the others are still read.
-    for line_no, line in enumerate(text.splitlines(), 1):
+    # JSON Lines: a bad line is reported and the others are still read. Only "\n"
+    # ends a line: str.splitlines() would also split inside strings at U+2028.
+    for line_no, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         if not line.strip():
             continue
         item = f"{name}#{line_no}"
@@ -139,6 +144,8 @@ def _objects(text: str, name: str, out: ReaderOutput) -> Iterator[tuple[str, Any
             yield item, json.loads(line)
         except json.JSONDecodeError as exc:
             out.errors.append(InputError(item, f"invalid JSON on line {line_no}: {exc.msg}"))
+        except RecursionError:
+            out.errors.append(InputError(item, f"JSON on line {line_no} nested too deeply"))
 
 
 def read(raw: RawInput, ctx: Context) -> ReaderOutput:

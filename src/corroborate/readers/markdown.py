@@ -28,7 +28,17 @@ _FRONT = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(---|\+\+\+)[ \t]*\r?\n")
 
 
 class _PlainDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings, so "2025-02-30" cannot abort a read."""
+    """SafeLoader that leaves timestamps as strings, so "2025-02-30" cannot abort a read,
+    and refuses aliases (``*name``): front matter never needs them, and nested aliases
+    expand a few hundred bytes into gigabytes (YAML's "billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", mark
+            )
+        return super().compose_node(parent, index)
 
 
 _PlainDatesLoader.yaml_implicit_resolvers = {
@@ -70,13 +80,16 @@ def sniff(raw: RawInput) -> float:
     return 0.0
 
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+# No pattern may run past the start of another match ("[", "(", "<", "{{"): on a
+# long run of unclosed openers ("[a](" * 50_000) a backtracking search would
+# otherwise rescan the rest of the text from every opener (quadratic time).
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
-_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+_LIQUID = re.compile(r"\{%(?:(?!\{%|%\}).)*%\}|\{\{(?:(?!\{\{|\}\}).)*\}\}")
 
 
 def markdown_to_paragraphs(text: str) -> list[str]:
@@ -113,6 +126,8 @@ def read(raw: RawInput, ctx: Context) -> ReaderOutput:
         raise InputError(raw.name, f"invalid YAML front matter{where}: {problem}") from None
     except (ValueError, TypeError) as exc:
         raise InputError(raw.name, f"invalid front matter: {exc}") from None
+    except RecursionError:
+        raise InputError(raw.name, "front matter nested too deeply to read") from None
     if not isinstance(meta, dict):
         raise InputError(
             raw.name,
