@@ -160,7 +160,9 @@ def story_page_latency(base: str, story: str, runs: int) -> dict[str, Any]:
 
 async def api_load(base: str, story: str, clients: int, total: int) -> dict[str, Any]:
     """``clients`` concurrent workers take turns over the read endpoints until ``total``."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+    # Idle connections are dropped before the server's 5 s keep-alive ends (no reuse race).
+    limits = httpx.Limits(keepalive_expiry=2.0)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         article_ids = [
             a["id"] for a in (await http.get("/api/articles?limit=20")).json()["articles"]
         ]
@@ -174,6 +176,7 @@ async def api_load(base: str, story: str, clients: int, total: int) -> dict[str,
         names = list(endpoints)
         samples: dict[str, list[float]] = {n: [] for n in names}
         errors = 0
+        details: list[str] = []
         counter = iter(range(total))
 
         async def worker() -> None:
@@ -184,8 +187,12 @@ async def api_load(base: str, story: str, clients: int, total: int) -> dict[str,
                 try:
                     response = await http.get(endpoints[name](i))
                     ok = response.status_code == 200
-                except httpx.HTTPError:
+                    detail = f"{response.status_code} {response.text[:200]}"
+                except httpx.HTTPError as exc:
                     ok = False
+                    detail = f"{type(exc).__name__}: {exc}"
+                if not ok and len(details) < 5:
+                    details.append(f"{endpoints[name](i)}: {detail}")
                 samples[name].append((time.perf_counter() - start) * 1000)
                 errors += 0 if ok else 1
 
@@ -197,6 +204,7 @@ async def api_load(base: str, story: str, clients: int, total: int) -> dict[str,
         "clients": clients,
         "requests": len(every),
         "errors": errors,
+        "error_details": details,
         "throughput_rps": len(every) / wall,
         "overall": _summary(every),
         "endpoints": {n: _summary(ts) for n, ts in samples.items()},
@@ -247,6 +255,8 @@ def main() -> None:
             f" p99 {o['p99_ms']:.1f} ms, errors {load['errors']};"
             f" server CPU {load['server_cpu_ms_per_request']:.2f} ms per request"
         )
+        for detail in load["error_details"]:
+            print(f"  error: {detail}")
         for name, s in load["endpoints"].items():
             print(
                 f"  {name:<9} p50 {s['p50_ms']:.1f} ms  p95 {s['p95_ms']:.1f} ms  p99 {s['p99_ms']:.1f} ms"
