@@ -9,7 +9,14 @@ from __future__ import annotations
 import click
 
 from corroborate._version import __version__
-from corroborate.cli import actions_cmds, browse, ingest_cmds, provenance_cmds, stories_cmds
+from corroborate.cli import (
+    actions_cmds,
+    browse,
+    ingest_cmds,
+    provenance_cmds,
+    serve_cmd,
+    stories_cmds,
+)
 
 __all__ = ["cli", "main"]
 
@@ -31,7 +38,7 @@ def cli() -> None:
     """What many reports of one event really say: stories, who copied whom, facts compared."""
 
 
-for module in (ingest_cmds, browse, stories_cmds, provenance_cmds, actions_cmds):
+for module in (ingest_cmds, browse, stories_cmds, provenance_cmds, actions_cmds, serve_cmd):
     for command in module.COMMANDS:
         cli.add_command(command)
 
