@@ -22,12 +22,15 @@ from typing import Literal
 import numpy as np
 
 from corroborate.errors import UsageError
+from corroborate.model import Article
 
 __all__ = [
     "NearDupIndex",
     "NearDupOptions",
     "NearDupResult",
     "Shingles",
+    "article_near_duplicates",
+    "article_text",
     "band_keys",
     "candidate_pairs",
     "find_near_duplicates",
@@ -472,6 +475,27 @@ def find_near_duplicates(
     pairs = candidate_pairs(band_keys(sig, opts), opts.max_bucket)
     pairs, sims = verify_pairs(sig, pairs, opts.threshold)
     return NearDupResult(pairs, sims, groups_from_pairs(len(texts), pairs))
+
+
+def article_text(article: Article) -> str:
+    """The text near-duplicate detection compares: headline and body."""
+    return f"{article.title}\n\n{article.body}"
+
+
+def article_near_duplicates(
+    articles: Sequence[Article], options: NearDupOptions | None = None
+) -> list[tuple[str, str, float]]:
+    """Near-duplicate (id, id, similarity) pairs, first id the smaller, sorted.
+
+    Articles are taken in id order, so the result does not depend on the order
+    given (and equals what ``corroborate spark neardup`` writes).
+    """
+    ordered = sorted(articles, key=lambda a: a.id)
+    ids = [a.id for a in ordered]
+    if len(set(ids)) != len(ids):
+        raise UsageError("articles with the same id given to near-duplicate detection")
+    found = find_near_duplicates([article_text(a) for a in ordered], options)
+    return [(ids[a], ids[b], s) for a, b, s in found.pair_list()]
 
 
 class NearDupIndex:
