@@ -9,12 +9,14 @@ Pure functions over records; the alignment does the model work.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from corroborate.config import Context
 from corroborate.model import Article
 from corroborate.provenance.align import AlignOptions, PairAlignment, SentenceLink, align_articles
+from corroborate.provenance.markers import find_markers
+from corroborate.text import article_sentences
 
 __all__ = [
     "REUSE_KINDS",
@@ -73,7 +75,7 @@ class Reuse:
     ``share`` is the part of the derivative's words that is copied or reworded
     from the source, ``source_share`` the part of the source that was taken.
     ``direction`` says what decided which is the source: ``wire`` (a credit
-    line), ``published_at``, ``containment`` or ``undetermined``.
+    line), ``published_at``, ``style markers``, ``containment`` or ``undetermined``.
     """
 
     source: str
@@ -108,8 +110,30 @@ def _credits(article: Article, other: Article) -> bool:
     return any(name in line.lower() for line in article.wire)
 
 
-def _comparable(x: datetime | None, y: datetime | None) -> bool:
-    return x is not None and y is not None and (x.tzinfo is None) == (y.tzinfo is None)
+# A time without a zone may be anywhere from UTC-12 to UTC+14 of the same clock.
+_ZONE_SLACK = timedelta(hours=14)
+
+
+def _earlier(x: datetime | None, y: datetime | None) -> bool | None:
+    """Whether ``x`` is before ``y``; None when unknown or too close to tell.
+
+    When only one of the two has a zone, the naive one is read as UTC and the
+    gap must exceed any zone offset before it decides anything.
+    """
+    if x is None or y is None or x == y:
+        return None
+    if (x.tzinfo is None) == (y.tzinfo is None):
+        return x < y
+    xu = x if x.tzinfo else x.replace(tzinfo=UTC)
+    yu = y if y.tzinfo else y.replace(tzinfo=UTC)
+    if abs(xu - yu) <= _ZONE_SLACK:
+        return None
+    return xu < yu
+
+
+def _retold(article: Article) -> bool:
+    """Style markers of reporting retold from elsewhere ("It has been recently reported that")."""
+    return find_markers(article_sentences(article.paragraphs)) != []
 
 
 def decide_direction(
@@ -118,15 +142,19 @@ def decide_direction(
     """(a is the source?, what decided it).
 
     A credit line naming the other outlet wins; then publication times; then
+    style markers of retold reporting (only one of the two has them); then
     containment (the derivative is mostly made of the source, so more of it is
     derived); with none of these, the longer article is taken as the source.
     """
     a_credits_b, b_credits_a = _credits(a, b), _credits(b, a)
     if a_credits_b != b_credits_a:
         return b_credits_a, "wire"
-    if _comparable(a.published_at, b.published_at) and a.published_at != b.published_at:
-        assert a.published_at is not None and b.published_at is not None
-        return a.published_at < b.published_at, "published_at"
+    a_first = _earlier(a.published_at, b.published_at)
+    if a_first is not None:
+        return a_first, "published_at"
+    a_retold, b_retold = _retold(a), _retold(b)
+    if a_retold != b_retold:
+        return b_retold, "style markers"
     if abs(share_a - share_b) >= opts.direction_margin:
         return share_b > share_a, "containment"
     return len(a.body) >= len(b.body), "undetermined"
