@@ -35,6 +35,7 @@ SIGNALS = (
     "date_a",
     "date_s",
     "person_x",  # both name people, none shared (1 - best share)
+    "person_top",  # +1 same main person, -1 each side's main person absent from the other's top 2
     "place_x",
     "date_x",
     "time_gap",  # log1p(days) between article and story span; 0 when unknown
@@ -114,7 +115,24 @@ def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> d
         out[group + "_s"] = share_s
         both = a_total > 0 and s_total > 0
         out[group + "_x"] = 1.0 - max(share_a, share_s) if both else 0.0
+    out["person_top"] = _top_match(query, story_top.get("person", []))
     return out
+
+
+def _top_match(query: ArticleQuery, story_people: list[tuple[str, float]]) -> float:
+    """Whether article and story are mainly about the same person (by mention salience)."""
+    mentions = query.entry.mentions
+    article_people = sorted(
+        (k for k, _ in query.groups.get("person", ())), key=lambda k: (-mentions[k], k)
+    )
+    if not article_people or not story_people:
+        return 0.0
+    story_keys = [k for k, _ in story_people]
+    if article_people[0] == story_keys[0]:
+        return 1.0
+    if article_people[0] not in story_keys[:2] and story_keys[0] not in article_people[:2]:
+        return -1.0
+    return 0.0
 
 
 def _time_gap(entry: Entry, profile: StoryProfile) -> tuple[float, float]:
