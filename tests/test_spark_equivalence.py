@@ -157,7 +157,7 @@ def spark_out(corpus: Path) -> Path:
     provenance_job(spark, str(out))
     windowed = corpus.parent / "windowed"
     windowed.mkdir()
-    for name in ("articles", "outcomes"):
+    for name in ("articles", "outcomes", "features"):
         (windowed / name).symlink_to(out / name, target_is_directory=True)
     stories_job(spark, str(windowed), SparkStoryOptions(mode="windowed", window_span_days=8.0))
     return out

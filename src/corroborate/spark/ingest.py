@@ -216,10 +216,10 @@ def _line_rows(item: tuple[int, dict[str, Any]]) -> Iterable[tuple[str, str, int
 
 
 def _finish(
-    item: tuple[int, tuple[dict[str, Any], tuple[str, str, int], set[str]]],
+    item: tuple[int, tuple[dict[str, Any], tuple[str, str, int, bool], set[str]]],
     min_articles: int,
 ) -> tuple[Any, ...]:
-    seq, (record, (status, article_id, version), frequent_hashes) = item
+    seq, (record, (status, article_id, version, current), frequent_hashes) = item
     article = Article.from_dict(record)
     digest = article.content_hash
     frequent = {
@@ -231,7 +231,7 @@ def _finish(
         seq,
         article.id,
         article.version,
-        False,
+        current,
         status,
         digest,
         article.input,
@@ -255,13 +255,17 @@ class IngestSummary:
         return {"counts": dict(self.counts), "out": self.out}
 
 
+Decided = tuple[int, str, str, int, bool]  # seq, status, id, version, current
+
+
 def _replay(
     metadata: list[tuple[SeqKey, tuple[Any, ...]]],
-) -> tuple[list[tuple[SeqKey, tuple[int, str, str, int]]], list[tuple[Any, ...]]]:
-    """(key -> (seq, status, id, version) for stored articles, outcome rows) in order."""
+) -> tuple[dict[SeqKey, Decided], list[tuple[Any, ...]]]:
+    """Stored items (key -> seq, status, id, version, current) and outcome rows, in order."""
     replay = ArchiveReplay()
-    stored: list[tuple[SeqKey, tuple[int, str, str, int]]] = []
+    stored: dict[SeqKey, Decided] = {}
     outcomes: list[tuple[Any, ...]] = []
+    latest: dict[str, int] = {}
     for seq, (key, info) in enumerate(sorted(metadata, key=lambda m: m[0])):
         if info[0] == "error":
             outcomes.append((seq, info[1], "error", None, info[2]))
@@ -270,14 +274,30 @@ def _replay(
         decision = replay.add(digest, caller_id, url)
         outcomes.append((seq, name, decision.status, decision.article_id, None))
         if decision.status != "duplicate":
-            stored.append((key, (seq, decision.status, decision.article_id, decision.version)))
+            stored[key] = (seq, decision.status, decision.article_id, decision.version, False)
+            latest[decision.article_id] = decision.version
+    for key, (seq, status, article_id, version, _) in stored.items():
+        stored[key] = (seq, status, article_id, version, latest[article_id] == version)
     return stored, outcomes
+
+
+def _delete(spark: SparkSession, path: str) -> None:
+    """Remove an output folder (local or any Hadoop file system) if it exists."""
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    hadoop_path.getFileSystem(conf).delete(hadoop_path, True)
 
 
 def ingest_job(
     spark: SparkSession, inputs: Sequence[str], out: str, options: SparkIngestOptions | None = None
 ) -> IngestSummary:
-    """Read, clean and identify every article of ``inputs``; write ``OUT/articles`` etc."""
+    """Read, clean and identify every article of ``inputs``; write ``OUT/articles`` etc.
+
+    Outputs of later jobs under ``OUT`` (features, stories, reuse...) are removed:
+    they described other articles.
+    """
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
@@ -286,12 +306,13 @@ def ingest_job(
         raise UsageError("spark ingest needs at least one input path")
     sc = spark.sparkContext
     items = (_parquet_items if options.parquet else _file_items)(spark, inputs, options).cache()
-    stored_keys, outcomes = _replay(items.map(_meta).collect())
-    slices = max(1, len(stored_keys) // 50_000 + 1)
-    decided = sc.parallelize(stored_keys, slices)
-    records = items.filter(lambda i: i[1] == "article").map(lambda i: (i[0], i[2]))
-    stored = records.join(decided).map(lambda x: (x[1][1][0], (x[1][0], x[1][1][1:])))
-    stored = stored.cache()
+    decided, outcomes = _replay(items.map(_meta).collect())
+    decisions = sc.broadcast(decided)
+    stored = (
+        items.filter(lambda i: i[1] == "article" and i[0] in decisions.value)
+        .map(lambda i: (decisions.value[i[0]][0], (i[2], decisions.value[i[0]][1:])))
+        .cache()
+    )
     lines = spark.createDataFrame(
         stored.map(lambda x: (x[0], x[1][0])).flatMap(_line_rows),
         "source string, line string, seq long",
@@ -310,10 +331,11 @@ def ingest_job(
         .map(lambda x: (x[0], (x[1][0][0], x[1][0][1], x[1][1] or set())))
         .map(lambda x: _finish(x, min_articles))
     )
-    frame = spark.createDataFrame(finished, ARTICLE_COLUMNS)
-    latest = F.max("version").over(Window.partitionBy("id"))
-    frame = frame.withColumn("current", F.col("version") == latest)
-    frame.orderBy("seq").write.mode("overwrite").parquet(f"{out}/articles")
+    for later in ("features", "stories", "story_list", "reuse", "neardup"):
+        _delete(spark, f"{out}/{later}")
+    spark.createDataFrame(finished, ARTICLE_COLUMNS).write.mode("overwrite").parquet(
+        f"{out}/articles"
+    )
     outcome_frame = spark.createDataFrame(
         sc.parallelize(outcomes, max(1, len(outcomes) // 50_000 + 1)), OUTCOME_COLUMNS
     )
@@ -323,4 +345,5 @@ def ingest_job(
         counts[row[2]] = counts.get(row[2], 0) + 1
     items.unpersist()
     stored.unpersist()
+    decisions.destroy()
     return IngestSummary(counts, out)

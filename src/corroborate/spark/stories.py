@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from corroborate.config import Limits
 from corroborate.errors import UsageError
-from corroborate.model import Article
+from corroborate.model import Article, parse_datetime
 from corroborate.spark.worker import worker_context
 from corroborate.stories import IndexOptions, StoryFeatures, StoryIndex, extract_features
 from corroborate.workspace import arrival_key
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark import RDD
     from pyspark.sql import SparkSession
 
-__all__ = ["STORY_COLUMNS", "SparkStoryOptions", "StorySummary", "stories_job"]
+__all__ = ["STORY_COLUMNS", "SparkStoryOptions", "StorySummary", "features_job", "stories_job"]
 
 STORY_COLUMNS = (
     "rank long, article_id string, story_id string, joined boolean, score double,"
@@ -90,29 +90,48 @@ class StorySummary:
         }
 
 
-def _batch_features(
-    batch: tuple[int, Iterable[tuple[int, str]]], limits: Limits
-) -> Iterator[tuple[int, str]]:
-    """(rank, features JSON) for one batch of (rank, article record JSON)."""
-    _, members = batch
-    ordered = sorted(members)
-    articles = [Article.from_dict(json.loads(record)) for _, record in ordered]
-    features = extract_features(articles, worker_context(limits))
-    for (rank, _), feature in zip(ordered, features, strict=True):
-        yield rank, json.dumps(feature.to_dict())
+FEATURE_COLUMNS = "rank long, article_id string, features string"
 
 
-def ranked_features(spark: SparkSession, out: str, limits: Limits) -> RDD:
-    """(rank, features JSON) of every current article, rank = arrival order."""
-    frame = spark.read.parquet(f"{out}/articles").where("current").select("record")
+def _partition_features(rows: Iterable[tuple[int, int, str]], limits: Limits) -> Iterator[tuple]:
+    """(rank, article id, features JSON) for one partition of (batch, rank, record) rows."""
+    batches: dict[int, list[tuple[int, str]]] = {}
+    for batch, rank, record in rows:
+        batches.setdefault(batch, []).append((rank, record))
+    for batch in sorted(batches):
+        ordered = sorted(batches[batch])
+        articles = [Article.from_dict(json.loads(record)) for _, record in ordered]
+        features = extract_features(articles, worker_context(limits))
+        for (rank, _), feature in zip(ordered, features, strict=True):
+            yield rank, feature.article_id, json.dumps(feature.to_dict())
 
-    def keyed(row: Any) -> tuple[tuple[float, str], str]:
-        record = str(row["record"])
-        return arrival_key(Article.from_dict(json.loads(record))), record
 
-    ranked: RDD = frame.rdd.map(keyed).sortByKey().zipWithIndex()
-    batches = ranked.map(lambda x: (x[1] // FEATURE_BATCH, (x[1], x[0][1]))).groupByKey()
-    return batches.flatMap(lambda b: _batch_features(b, limits))
+def _arrival(row: Any) -> tuple[tuple[float, str], str]:
+    published = parse_datetime(row["published_at"])
+    key = arrival_key(Article(title="", paragraphs=[], id=row["id"], published_at=published))
+    return key, str(row["id"])
+
+
+def features_job(spark: SparkSession, out: str, limits: Limits | None = None) -> int:
+    """Story features of every current article, in arrival-order batches; ``OUT/features``."""
+    limits = limits or Limits()
+    articles = spark.read.parquet(f"{out}/articles").where("current")
+    order = sorted(_arrival(r) for r in articles.select("id", "published_at").collect())
+    ranks = spark.sparkContext.broadcast({article_id: n for n, (_, article_id) in enumerate(order)})
+    n_batches = max(1, -(-len(order) // FEATURE_BATCH))
+    slices = min(n_batches, max(1, spark.sparkContext.defaultParallelism * 4))
+    rows = articles.select("id", "record").rdd.map(
+        lambda r: (ranks.value[r["id"]] // FEATURE_BATCH, (ranks.value[r["id"]], r["record"]))
+    )
+    by_batch = rows.partitionBy(slices, lambda batch: batch * slices // n_batches)
+    features = by_batch.mapPartitions(
+        lambda part: _partition_features(((b, r, rec) for b, (r, rec) in part), limits)
+    )
+    spark.createDataFrame(features, FEATURE_COLUMNS).write.mode("overwrite").parquet(
+        f"{out}/features"
+    )
+    ranks.destroy()
+    return len(order)
 
 
 def _final_rows(
@@ -165,7 +184,8 @@ def _assign_exact(
 
 def _window_of(features: dict[str, Any], span_s: float, lead_s: float) -> list[tuple[int, bool]]:
     """(window, is lead-in) pairs an article belongs to."""
-    when = arrival_key(Article(title="", paragraphs=[], published_at=_parse(features)))[0]
+    published = parse_datetime(features.get("published_at"))
+    when = arrival_key(Article(title="", paragraphs=[], published_at=published))[0]
     if math.isinf(when):
         return [(UNDATED, False)]
     window = int(when // span_s)
@@ -173,12 +193,6 @@ def _window_of(features: dict[str, Any], span_s: float, lead_s: float) -> list[t
     if when >= (window + 1) * span_s - lead_s:
         out.append((window + 1, True))
     return out
-
-
-def _parse(features: dict[str, Any]) -> Any:
-    from corroborate.model import parse_datetime
-
-    return parse_datetime(features.get("published_at"))
 
 
 def _assign_window(
@@ -272,21 +286,35 @@ def _story_list(index: StoryIndex) -> list[tuple]:
     ]
 
 
+def _exists(spark: SparkSession, path: str) -> bool:
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    conf = spark.sparkContext._jsc.hadoopConfiguration()  # type: ignore[union-attr]
+    return bool(hadoop_path.getFileSystem(conf).exists(hadoop_path))
+
+
 def stories_job(
     spark: SparkSession, out: str, options: SparkStoryOptions | None = None
 ) -> StorySummary:
-    """Assign every current article of ``OUT/articles`` to a story; write ``OUT/stories``."""
+    """Assign every current article to a story; write ``OUT/stories`` and ``OUT/story_list``.
+
+    Features are computed first (``OUT/features``) unless an earlier run left them
+    (``spark ingest`` removes them when it rewrites the articles).
+    """
     options = options or SparkStoryOptions()
-    features = ranked_features(spark, out, options.limits).cache()
+    if not _exists(spark, f"{out}/features"):
+        features_job(spark, out, options.limits)
+    frame = spark.read.parquet(f"{out}/features")
     if options.mode == "exact":
-        rows, index = _assign_exact(features.sortByKey().toLocalIterator(), options.index)
+        ordered = frame.orderBy("rank").select("rank", "features").toLocalIterator(True)
+        rows, index = _assign_exact(((r["rank"], r["features"]) for r in ordered), options.index)
     else:
-        rows = _assign_windowed(features, options)
+        rows = _assign_windowed(frame.select("rank", "features").rdd.map(tuple), options)
         index = rebuild_index(rows, options.index)
-    features.unpersist()
     sc = spark.sparkContext
     slices = max(1, len(rows) // 20_000 + 1)
-    spark.createDataFrame(sc.parallelize(rows, slices), STORY_COLUMNS).orderBy("rank").write.mode(
+    spark.createDataFrame(sc.parallelize(rows, slices), STORY_COLUMNS).write.mode(
         "overwrite"
     ).parquet(f"{out}/stories")
     listing = _story_list(index)
