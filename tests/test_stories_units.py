@@ -237,3 +237,16 @@ def test_bridging_merges_stories_but_never_undoes_a_split() -> None:
     for i in range(2):
         bridging.add(_features(f"q{i}", "quake", "Alvarez", i))
     assert bridging.story_of("q0") != bridging.story_of("q1")  # bridging needs a join first
+
+
+def test_extract_features_rejects_articles_without_id_or_text() -> None:
+    from corroborate.config import Context
+    from corroborate.model import Article
+    from corroborate.stories import extract_features
+
+    ctx = Context()
+    assert extract_features([], ctx) == []
+    with pytest.raises(InputError, match="no id"):
+        extract_features([Article(title="A title", paragraphs=["text"])], ctx)
+    with pytest.raises(InputError, match="neither title nor text"):
+        extract_features([Article(title=" ", paragraphs=[], id="x")], ctx)

@@ -386,8 +386,15 @@ class StoryIndex:
             first_published=times[0].isoformat() if times else None,
             last_published=times[-1].isoformat() if times else None,
             decided=any(m.pinned for m in members),
-            reasons={a: list(self.reasons.get(a, [])) for a in profile.members},
+            reasons={a: self._member_reasons(a, profile.size) for a in profile.members},
         )
+
+    def _member_reasons(self, article_id: str, size: int) -> list[Reason]:
+        """Recorded reasons; the story's first article gets its match with the rest instead."""
+        recorded = list(self.reasons.get(article_id, []))
+        if size > 1 and recorded and recorded[0].kind == "new-story":
+            return [*self.explain(article_id), recorded[0]]
+        return recorded
 
     def stories(self) -> list[StoryView]:
         """Every story, largest first, then by id."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corroborate.text import normalize_for_matching
 
@@ -148,7 +148,7 @@ def fold(text: str) -> str:
 class Mention:
     """One normalised entity of an article.
 
-    ``key`` is what matching compares, ``name`` the longest form shown to
+    ``key`` is what matching compares, ``name`` the form shown to
     people, ``count`` how often the article names it and ``lead`` how often in
     its title or lead (where the event's main actors are named).
     """
@@ -186,7 +186,7 @@ def normalize_entities(raw: list[tuple[str, str, bool]]) -> list[Mention]:
 
     People are keyed by surname so "Mr. Carney", "Mark Carney" and "Carney"
     (and "Mark" when "Mark Carney" is in the same article) count as one; the
-    longest form seen is the name shown. A single-word place or organisation
+    most frequent full form is the name shown. A single-word place or organisation
     that is a person's surname in the article is counted as that person
     (the model sometimes tags "Trump" as an organisation). Places use an alias
     table ("U.S." -> "united states").
@@ -204,7 +204,12 @@ def normalize_entities(raw: list[tuple[str, str, bool]]) -> list[Mention]:
                 people.append((name, in_lead))
         elif folded:
             others.append((kind, folded, text.strip(), in_lead))
-    full_names = sorted({p for p, _ in people if " " in p}, key=lambda p: (-len(p.split()), p))
+    seen: dict[str, int] = {}
+    for name, _ in people:
+        if " " in name:
+            seen[name] = seen.get(name, 0) + 1
+    # The most frequent full form wins ("Mark Carney" over a stray "Trump Congratulates Carney").
+    full_names = sorted(seen, key=lambda p: (-seen[p], -len(p.split()), p))
     by_last: dict[str, str] = {}
     by_first: dict[str, str] = {}
     for name in full_names:
@@ -214,11 +219,10 @@ def normalize_entities(raw: list[tuple[str, str, bool]]) -> list[Mention]:
     counts: dict[str, _Tally] = {}
 
     def bump(key: str, kind: str, name: str, in_lead: bool) -> None:
-        tally = counts.setdefault(key, _Tally(kind, name))
+        tally = counts.setdefault(key, _Tally(kind))
         tally.count += 1
         tally.lead += int(in_lead)
-        if len(name) > len(tally.name):
-            tally.name = name
+        tally.names[name] = tally.names.get(name, 0) + 1
 
     for person, in_lead in people:
         tokens = person.split()
@@ -239,7 +243,7 @@ def normalize_entities(raw: list[tuple[str, str, bool]]) -> list[Mention]:
         if not key or key.isdigit():
             continue
         bump(f"{kind}:{key}", kind, _display(original), in_lead)
-    return [Mention(key, t.kind, t.name, t.count, t.lead) for key, t in counts.items()]
+    return [Mention(key, t.kind, t.best_name(), t.count, t.lead) for key, t in counts.items()]
 
 
 def _display(text: str) -> str:
@@ -250,9 +254,13 @@ def _display(text: str) -> str:
 @dataclass(slots=True)
 class _Tally:
     kind: str
-    name: str
     count: int = 0
     lead: int = 0
+    names: dict[str, int] = field(default_factory=dict)
+
+    def best_name(self) -> str:
+        """The form to show: the most frequent, then the longest (a full name over a surname)."""
+        return max(sorted(self.names), key=lambda n: (self.names[n], len(n)))
 
 
 _NUMBER = re.compile(
