@@ -250,3 +250,21 @@ def test_extract_features_rejects_articles_without_id_or_text() -> None:
         extract_features([Article(title="A title", paragraphs=["text"])], ctx)
     with pytest.raises(InputError, match="neither title nor text"):
         extract_features([Article(title=" ", paragraphs=[], id="x")], ctx)
+
+
+def test_an_article_matching_two_stories_bridges_them() -> None:
+    index = StoryIndex(IndexOptions(join_threshold=1.01, bridge_threshold=0.5))
+    index.add(_features("q0", "quake", "Alvarez", 0))
+    index.add(_features("q1", "quake", "Alvarez", 1))
+    first, second = index.story_of("q0"), index.story_of("q1")
+    assert first != second
+    index.threshold = 0.5  # from now on articles may join
+    result = index.add(_features("q2", "quake", "Alvarez", 2))
+    assert result.joined and len(result.absorbed) == 1
+    assert index.story_of("q0") == index.story_of("q1") == result.story_id
+    assert index.story(result.absorbed[0]).id == result.story_id
+    assert any(
+        r.kind == "bridged"
+        for r in index.story(result.story_id).reasons["q1"]
+        + index.story(result.story_id).reasons["q0"]
+    )

@@ -84,9 +84,11 @@ class Assignment:
     score: float
     reasons: list[Reason]
     pinned: bool = False
+    absorbed: tuple[str, ...] = ()  # stories merged into story_id because this article bridged them
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "absorbed": list(self.absorbed),
             "article_id": self.article_id,
             "story_id": self.story_id,
             "joined": self.joined,
@@ -197,11 +199,14 @@ class StoryIndex:
         self._insert(entry, query, story_id)
         self.reasons[entry.features.article_id] = reasons
         self.scores[entry.features.article_id] = score
+        absorbed: tuple[str, ...] = ()
         if joined and chooser is None:
-            self._bridge(story_id, entry.features.article_id, candidates)
-        return Assignment(features.article_id, story_id, joined, score, reasons)
+            absorbed = self._bridge(story_id, entry.features.article_id, candidates)
+        return Assignment(features.article_id, story_id, joined, score, reasons, False, absorbed)
 
-    def _bridge(self, story_id: str, article_id: str, candidates: list[Candidate]) -> None:
+    def _bridge(
+        self, story_id: str, article_id: str, candidates: list[Candidate]
+    ) -> tuple[str, ...]:
         """Merge other stories the new article also matches strongly (local, automatic).
 
         Two reports of one event can start two stories before anything links
@@ -209,7 +214,8 @@ class StoryIndex:
         person's decision in them are never merged automatically.
         """
         if self.bridge_threshold > 1.0 or self._decided(story_id):
-            return
+            return ()
+        absorbed: list[str] = []
         for cand in candidates:
             other = self._live(cand.story_id)
             if (
@@ -237,6 +243,8 @@ class StoryIndex:
                 self.retrieval.post(story_id, retrieval_keys(query, self.options.retrieval))
             del self.profiles[other]
             self.redirect[other] = story_id
+            absorbed.append(other)
+        return tuple(absorbed)
 
     def _decided(self, story_id: str) -> bool:
         """Whether a person's decision placed any article of the story (cheap: few are pinned)."""
@@ -393,7 +401,7 @@ class StoryIndex:
         """Recorded reasons; the story's first article gets its match with the rest instead."""
         recorded = list(self.reasons.get(article_id, []))
         if size > 1 and recorded and recorded[0].kind == "new-story":
-            return [*self.explain(article_id), recorded[0]]
+            return [*self.explain(article_id), *recorded]
         return recorded
 
     def stories(self) -> list[StoryView]:
