@@ -303,10 +303,14 @@ class StoryIndex:
         return span[0] - window <= when <= span[1] + window
 
     def _live(self, story_id: str) -> str | None:
+        """The live id of a story (following merges), or None if it no longer exists."""
+        start = story_id
         seen = 0
         while story_id in self.redirect and seen < 1000:
             story_id = self.redirect[story_id]
             seen += 1
+        if seen > 1:
+            self.redirect[start] = story_id  # shorten the chain for next time
         return story_id if story_id in self.profiles else None
 
     def _new_id(self) -> str:
