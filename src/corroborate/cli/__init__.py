@@ -15,6 +15,7 @@ from corroborate.cli import (
     ingest_cmds,
     provenance_cmds,
     serve_cmd,
+    spark_cmd,
     stories_cmds,
 )
 
@@ -38,7 +39,15 @@ def cli() -> None:
     """What many reports of one event really say: stories, who copied whom, facts compared."""
 
 
-for module in (ingest_cmds, browse, stories_cmds, provenance_cmds, actions_cmds, serve_cmd):
+for module in (
+    ingest_cmds,
+    browse,
+    stories_cmds,
+    provenance_cmds,
+    actions_cmds,
+    serve_cmd,
+    spark_cmd,
+):
     for command in module.COMMANDS:
         cli.add_command(command)
 
