@@ -21,6 +21,7 @@ from corroborate.archive.stories import (
     load_index,
     save_assignments,
     save_decision,
+    sync_stories,
 )
 from corroborate.config import Context
 from corroborate.errors import NotFoundError
@@ -92,6 +93,9 @@ class Workspace:
                 features = extract_features(batch, self.ctx)
                 assignments = [self.index.add(f) for f in features]
                 save_assignments(self.archive, features, assignments)
+                bridged = [a.story_id for a in assignments if a.absorbed]
+                if bridged:
+                    sync_stories(self.archive, self.index, bridged)
                 out.extend(assignments)
             if out:
                 self._cache.clear()

@@ -21,6 +21,7 @@ __all__ = [
     "save_assignments",
     "save_decision",
     "story_member_ids",
+    "sync_stories",
 ]
 
 
@@ -58,6 +59,27 @@ def save_assignments(
                     assignment.score,
                     json.dumps([r.to_dict() for r in assignment.reasons]),
                 ),
+            )
+
+
+def sync_stories(archive: Archive, index: StoryIndex, story_ids: Iterable[str]) -> None:
+    """Store the current story of every member of ``story_ids`` and the id redirects.
+
+    Needed after the engine merged stories on its own (a bridging article): the
+    absorbed stories' articles now belong to the surviving story.
+    """
+    with archive.transaction() as conn:
+        for story_id in set(story_ids):
+            live = index.story(story_id).id
+            for article_id in index.story(live).article_ids:
+                conn.execute(
+                    "UPDATE story_members SET story_id=? WHERE article_id=?", (live, article_id)
+                )
+        for old, new in index.redirect.items():
+            conn.execute(
+                "INSERT INTO story_redirects(old_id, new_id) VALUES (?,?)"
+                " ON CONFLICT(old_id) DO UPDATE SET new_id=excluded.new_id",
+                (old, new),
             )
 
 
