@@ -43,7 +43,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.shared, pytest.mark.slow]
 
 REUTERS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "reuters21578"
 N_ITEMS = 500
-_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 
 
 def _reuters(limit: int) -> list[dict[str, Any]]:
@@ -99,7 +99,9 @@ def _lines(items: list[dict[str, Any]], rng: random.Random) -> Iterator[str]:
     yield json.dumps(items[3])  # exact duplicate of a stored article's text (no footer: new)
     yield json.dumps({**items[3], "text": items[3]["text"] + "\n\n" + footer})  # duplicate
     yield json.dumps({**items[5], "text": items[5]["text"] + "\n\nCorrection: figures revised."})
-    yield json.dumps({"title": "Update", "text": "First text of a story.", "url": "https://x.org/u"})
+    yield json.dumps(
+        {"title": "Update", "text": "First text of a story.", "url": "https://x.org/u"}
+    )
     yield json.dumps({"title": "Update", "text": "Second text, longer.", "url": "https://x.org/u"})
     yield "{not json"
 
@@ -142,8 +144,15 @@ def single(corpus: Path) -> dict[str, Any]:
 
 
 def _edge(story: str, data: dict[str, Any]) -> tuple[Any, ...]:
-    return (story, data["from"], data["to"], data["kind"], round(data["share"], 4),
-            data["direction"], len(data["evidence"]))
+    return (
+        story,
+        data["from"],
+        data["to"],
+        data["kind"],
+        round(data["share"], 4),
+        data["direction"],
+        len(data["evidence"]),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -198,8 +207,15 @@ def test_same_stories(single: dict[str, Any], spark_out: Path) -> None:
 def test_same_reuse_links(single: dict[str, Any], spark_out: Path) -> None:
     rows = read_output(spark_out, "reuse")
     spark_edges = {
-        (r["story_id"], r["source"], r["target"], r["kind"], round(r["share"], 4),
-         r["direction"], len(json.loads(r["evidence"])))
+        (
+            r["story_id"],
+            r["source"],
+            r["target"],
+            r["kind"],
+            round(r["share"], 4),
+            r["direction"],
+            len(json.loads(r["evidence"])),
+        )
         for r in rows
     }
     assert spark_edges == single["reuse"]
