@@ -26,7 +26,7 @@ TEST_TOPICS = range(36, 46)
 _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(\d)\s+\.\s+(\d)"), r"\1.\2"),
     (re.compile(r"(\d)\.\s+(\d)"), r"\1.\2"),
-    (re.compile(r"(\d)\s*,\s+(\d{3})\b"), r"\1,\2"),
+    (re.compile(r"(\d)\s*,\s+(\d{3})(?!\d)"), r"\1,\2"),
     (re.compile(r"(\d)\s*:\s+(\d\d)\b"), r"\1:\2"),
     (re.compile(r"\b([A-Z])\.\s+([A-Z])\.(?=\s)"), r"\1.\2."),
     (re.compile(r"``\s*"), "“"),

@@ -70,11 +70,19 @@ def test_conflict_agree_single_and_update() -> None:
     assert [g.status for g in groups] == ["conflict"]
 
 
-def test_far_apart_or_self_inconsistent_values_are_not_conflicts() -> None:
+def test_far_apart_values_are_not_conflicts() -> None:
     groups = compare_quantities(_facts(_q("a", 6), _q("b", 600)), INDEX, {})
     assert all(g.status != "conflict" for g in groups)
+
+
+def test_one_article_never_gives_two_values_of_one_group() -> None:
     groups = compare_quantities(_facts(_q("a", 6), _q("a", 9), _q("b", 7)), INDEX, {})
-    assert all(g.status != "conflict" for g in groups)
+    for g in groups:
+        by_article: dict[str, set[float]] = {}
+        for v in g.values:
+            for article in v.articles:
+                by_article.setdefault(article, set()).add(v.value)
+        assert all(len(values) == 1 for values in by_article.values()), g
 
 
 def test_compare_story_rejects_bad_input() -> None:

@@ -12,7 +12,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from corroborate.errors import UsageError
-from corroborate.facts.compare_quantities import QuantityGroup, compare_quantities
+from corroborate.facts.compare_quantities import (
+    QuantityGroup,
+    QuantityOptions,
+    StoryText,
+    compare_quantities,
+)
 from corroborate.facts.compare_quotes import QuoteGroup, QuoteOptions, compare_quotes
 from corroborate.facts.entities import StoryEntityIndex
 from corroborate.facts.extract import FactOptions, article_key, extract_facts_batch
@@ -23,7 +28,15 @@ from corroborate.text import article_sentences
 if TYPE_CHECKING:  # pragma: no cover
     from corroborate.config import Context
 
-__all__ = ["ClaimMatchOptions", "Omission", "StoryFacts", "compare_facts", "compare_story"]
+__all__ = [
+    "ClaimMatchOptions",
+    "Omission",
+    "StoryFacts",
+    "compare_facts",
+    "compare_story",
+    "story_index",
+    "story_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +155,38 @@ def _omissions(articles: list[str], clusters: list[list[Claim]]) -> list[Omissio
     return out
 
 
+def story_index(facts: list[ArticleFacts]) -> StoryEntityIndex:
+    """Entity keys merged across the story's articles (acronyms, display names)."""
+    mentions = [(e.text, e.label, e.key) for f in facts for e in f.entities]
+    mentions += [(q.entity, "", q.entity_key) for f in facts for q in f.quantities if q.entity]
+    return StoryEntityIndex.build(mentions)
+
+
+def story_text(articles: list[Article], facts: list[ArticleFacts]) -> StoryText:
+    """Sentences and named entities of each article, for the words around each number."""
+    names = {
+        f.article: [(e.evidence.start, e.evidence.end, e.label, e.key) for e in f.entities]
+        for f in facts
+    }
+    return StoryText({article_key(a): article_sentences(a.paragraphs) for a in articles}, names)
+
+
 def compare_facts(
     articles: list[Article],
     facts: list[ArticleFacts],
     quote_options: QuoteOptions | None = None,
     claim_options: ClaimMatchOptions | None = None,
+    quantity_options: QuantityOptions | None = None,
 ) -> StoryFacts:
     """Compare already extracted facts (pure: no model is loaded here)."""
     ids = [f.article for f in facts]
-    mentions = [(e.text, e.label, e.key) for f in facts for e in f.entities]
-    mentions += [(q.entity, "", q.entity_key) for f in facts for q in f.quantities if q.entity]
-    index = StoryEntityIndex.build(mentions)
+    index = story_index(facts)
     published: dict[str, datetime | None] = {article_key(a): a.published_at for a in articles}
-    sentences = [s.text for a in articles for s in article_sentences(a.paragraphs)]
-    quantities = compare_quantities(facts, index, published)
+    by_article = {article_key(a): article_sentences(a.paragraphs) for a in articles}
+    sentences = [s.text for found in by_article.values() for s in found]
+    quantities = compare_quantities(
+        facts, index, published, quantity_options, story_text(articles, facts)
+    )
     quotes = compare_quotes(facts, sentences, quote_options)
     single, clusters = _match_claims(facts, claim_options or ClaimMatchOptions())
     if len(facts) < 2:

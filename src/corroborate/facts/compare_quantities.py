@@ -1,34 +1,60 @@
 """Align quantities that measure the same thing across a story and classify each group.
 
-Two quantities measure the same thing when they share the entity key (after
-story-level aliases such as NDP = New Democratic Party), the unit or counted
-noun, the role (level, change, threshold) and the event kind (killed,
-injured ...). A group is ``agree`` when every pair of articles has compatible
-values (their hedged intervals overlap), ``conflict`` when two articles have no
-compatible values, ``update`` when the later article of each disagreeing pair
-reports the larger count of a cumulative kind (death tolls rise), and
+Quantities with the same unit or counted noun are candidates. The link model
+(:mod:`corroborate.facts.same_fact`) scores every pair from different articles
+by the words around the two numbers; pairs are joined strongest first into fact
+groups, never putting two different values from one article together. Two
+groups with disagreeing values join only when the conflict model says at least
+one disagreeing pair is one fact reported differently (probability at least
+``min_conflict``) and the values are at most ``max_ratio`` apart; ages join only
+when both name the same person. A group is ``agree`` when its values are
+compatible (their hedged intervals overlap), ``conflict`` when two articles give
+incompatible values, ``update`` when each disagreement is an earlier smaller
+and a later larger count of a cumulative kind (death tolls rise), and
 ``single-source`` when one article alone gives the measure.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from corroborate.facts.entities import StoryEntityIndex
+import numpy as np
+
+from corroborate.facts.entities import StoryEntityIndex, first_name
+from corroborate.facts.mentions import (
+    LINK_FEATURES,
+    MentionInfo,
+    compatible,
+    link_features,
+    mention_info,
+    value_ratio,
+)
 from corroborate.facts.records import ArticleFacts, Evidence, Quantity
+from corroborate.facts.same_fact import SameFactModel, conflict_features, default_model
+from corroborate.text import Sentence
 
 __all__ = [
     "QuantityGroup",
     "QuantityOptions",
     "QuantityValue",
+    "ScoredBlock",
+    "StoryText",
+    "block_pairs",
     "compare_quantities",
     "compatible",
+    "group_blocks",
+    "score_block",
+    "unit_blocks",
 ]
 
 CUMULATIVE_KINDS = frozenset({"killed", "injured", "arrested", "displaced", "affected", "rescued"})
 _STATUS_ORDER = {"conflict": 0, "update": 1, "agree": 2, "single-source": 3}
+_PERSON = frozenset({"PERSON"})
+_PLACES_AND_GROUPS = frozenset({"ORG", "NORP", "GPE", "FAC", "LOC"})
+_SKIP_UNITS = frozenset({"p.m.", "a.m.", "p.m", "a.m", "time", "o'clock", "percent"})
 
 
 @dataclass(slots=True)
@@ -83,34 +109,241 @@ class QuantityGroup:
         }
 
 
-def compatible(a: Quantity, b: Quantity) -> bool:
-    """True when the two hedged values can both be right (their intervals overlap)."""
-    if a.bound == "vague" or b.bound == "vague":
-        return True
-    eps = 1e-9 * max(1.0, abs(a.value), abs(b.value))
-    return a.lo <= b.hi + eps and b.lo <= a.hi + eps
+@dataclass(frozen=True, slots=True)
+class QuantityOptions:
+    """When two quantities are taken to report the same fact.
+
+    The defaults were chosen by cross-validation on ECB+ topics 1-35 (the setting
+    with the highest conflict recall and under 0.8 false conflicts per 10 stories;
+    ``benchmarks/train_facts_pairs.py`` records it in ``same_fact.json``).
+    ``min_link``: probability for two mentions with compatible values to join one
+    group; ``min_conflict``: probability for two mentions with incompatible
+    values to be one fact reported differently; ``max_ratio``: values further
+    apart than this factor are never taken for one fact.
+    """
+
+    min_link: float = 0.95
+    min_conflict: float = 0.995
+    max_ratio: float = 1.5
 
 
-def _entity_tokens(key: str) -> frozenset[str]:
-    return frozenset(key.split())
+@dataclass(frozen=True, slots=True)
+class StoryText:
+    """The sentences of each article (keyed by article id), for the words around numbers,
+    and the entities each article names (body offsets, label, key), for who or what a
+    number is about."""
+
+    sentences: dict[str, list[Sentence]]
+    names: dict[str, list[tuple[int, int, str, str]]] = field(default_factory=dict)
+
+    def sentence(self, article: str, index: int) -> Sentence | None:
+        found = self.sentences.get(article, [])
+        return found[index] if 0 <= index < len(found) else None
+
+    def names_near(
+        self, q: Quantity, labels: frozenset[str], before: int = 60, after: int = 30
+    ) -> frozenset[str]:
+        """Keys of the entities with one of ``labels`` named within ``before``/``after``
+        characters of a number, in its sentence."""
+        sentence = self.sentence(q.evidence.article, q.evidence.sentence)
+        lo = max(q.evidence.start - before, sentence.start if sentence else 0)
+        hi = min(q.evidence.end + after, sentence.end if sentence else q.evidence.end + after)
+        return frozenset(
+            key
+            for start, end, label, key in self.names.get(q.evidence.article, [])
+            if end > lo and start < hi and key and label in labels
+        )
 
 
-def _merge_keys(keys: list[str]) -> dict[str, str]:
-    """Join entity keys where one's words contain the other's ("voter turnout" ⊇ "turnout")."""
-    ordered = sorted(set(keys), key=lambda k: (len(k.split()), k))
-    parent: dict[str, str] = {}
-    for key in ordered:
-        parent[key] = key
-        if not key:
-            continue
-        tokens = _entity_tokens(key)
-        for other in ordered:
-            if other == key or not other or other not in parent or parent[other] != other:
+def _infos(block: list[Quantity], entities: list[str], text: StoryText | None) -> list[MentionInfo]:
+    crowd = Counter(q.evidence.article for q in block)
+    out: list[MentionInfo] = []
+    for q, entity in zip(block, entities, strict=True):
+        sentence = text.sentence(q.evidence.article, q.evidence.sentence) if text else None
+        body, offset = (sentence.text, sentence.start) if sentence else ("", q.evidence.start)
+        people = text.names_near(q, _PERSON) if text else frozenset()
+        names = text.names_near(q, _PLACES_AND_GROUPS) if text else frozenset()
+        out.append(mention_info(q, body, offset, entity, crowd[q.evidence.article], people, names))
+    return out
+
+
+@dataclass(slots=True)
+class ScoredBlock:
+    """Mentions of one unit and their pairwise probabilities: ``link`` for every pair from
+    different articles, ``conflict`` for those whose values disagree (NaN elsewhere)."""
+
+    quantities: list[Quantity]
+    entities: list[str]
+    link: np.ndarray
+    conflict: np.ndarray
+
+
+def block_pairs(
+    block: list[Quantity], entities: list[str], text: StoryText | None
+) -> tuple[list[tuple[int, int]], list[list[float]]]:
+    """Index pairs of mentions from different articles in one unit block, and their features."""
+    infos = _infos(block, entities, text)
+    index: list[tuple[int, int]] = []
+    rows: list[list[float]] = []
+    for i in range(len(block)):
+        for j in range(i + 1, len(block)):
+            if block[i].evidence.article != block[j].evidence.article:
+                index.append((i, j))
+                rows.append(link_features(infos[i], infos[j]))
+    return index, rows
+
+
+def unit_blocks(
+    facts: list[ArticleFacts], index: StoryEntityIndex
+) -> list[tuple[list[Quantity], list[str]]]:
+    """The story's comparable quantities by unit and role (a level, a change, a threshold),
+    each with its canonical entity keys."""
+    blocks: dict[tuple[str, str], list[Quantity]] = {}
+    for f in facts:
+        for q in f.quantities:
+            if q.unit and q.unit not in _SKIP_UNITS:
+                blocks.setdefault((q.unit, q.role), []).append(q)
+    return [(qs, [index.canonical(q.entity_key) for q in qs]) for qs in blocks.values()]
+
+
+_TIME_CLASH = LINK_FEATURES.index("time_clash")
+MAX_AGE_GAP = 3.0
+
+
+def age_disagreement(a: Quantity, b: Quantity, time_clash: bool) -> bool:
+    """Two ages are one fact reported differently when both name the same person (same
+    surname and no different first names), no different date is written beside them,
+    and they are at most :data:`MAX_AGE_GAP` years apart."""
+    if not a.entity_key or a.entity_key != b.entity_key or time_clash:
+        return False
+    first_a, first_b = first_name(a.entity), first_name(b.entity)
+    if first_a and first_b and first_a != first_b:
+        return False
+    return abs(a.value - b.value) <= MAX_AGE_GAP
+
+
+def score_block(
+    block: list[Quantity],
+    entities: list[str],
+    text: StoryText | None,
+    model: SameFactModel,
+    pairs: tuple[list[tuple[int, int]], list[list[float]]] | None = None,
+) -> ScoredBlock:
+    """Link and conflict probabilities of one unit block (``pairs`` if already computed)."""
+    n = len(block)
+    link = np.full((n, n), np.nan)
+    conflict = np.full((n, n), np.nan)
+    index, rows = pairs if pairs is not None else block_pairs(block, entities, text)
+    if not rows:
+        return ScoredBlock(block, entities, link, conflict)
+    for (i, j), value in zip(index, model.link.probability(np.asarray(rows)), strict=True):
+        link[i, j] = link[j, i] = value
+    disagreeing = [
+        (i, j, row)
+        for (i, j), row in zip(index, rows, strict=True)
+        if not compatible(block[i], block[j])
+    ]
+    if disagreeing:
+        features = np.asarray([conflict_features(block, link, i, j, row) for i, j, row in disagreeing])
+        for (i, j, row), value in zip(
+            disagreeing, model.conflict.probability(features), strict=True
+        ):
+            if block[i].unit == "age":
+                value = float(age_disagreement(block[i], block[j], bool(row[_TIME_CLASH])))
+            conflict[i, j] = conflict[j, i] = value
+    return ScoredBlock(block, entities, link, conflict)
+
+
+def _can_join(
+    block: ScoredBlock, left: list[int], right: list[int], options: QuantityOptions
+) -> bool:
+    """Two groups may join when no article would give two incompatible values, no values
+    are too far apart, and some disagreeing pair looks like one fact told differently."""
+    qs = block.quantities
+    best = -1.0
+    for i in left:
+        for j in right:
+            a, b = qs[i], qs[j]
+            if compatible(a, b):
                 continue
-            if _entity_tokens(other) < tokens:
-                parent[key] = other
-                break
-    return parent
+            if a.evidence.article == b.evidence.article:
+                return False
+            if value_ratio(a.value, b.value) > options.max_ratio:
+                return False
+            best = max(best, float(block.conflict[i, j]))
+    return best < 0 or best >= options.min_conflict
+
+
+def _groups(block: ScoredBlock, options: QuantityOptions) -> list[list[int]]:
+    n = len(block.quantities)
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    owner = list(range(n))
+    edges = [
+        (float(block.link[i, j]), i, j)
+        for i in range(n)
+        for j in range(i + 1, n)
+        if block.link[i, j] >= options.min_link
+    ]
+    edges.sort(key=lambda e: -e[0])
+    for _p, i, j in edges:
+        gi, gj = owner[i], owner[j]
+        if gi == gj or not _can_join(block, members[gi], members[gj], options):
+            continue
+        if len(members[gi]) < len(members[gj]):
+            gi, gj = gj, gi
+        for k in members[gj]:
+            owner[k] = gi
+        members[gi].extend(members.pop(gj))
+    return list(members.values())
+
+
+def _disagreeing(members: list[Quantity]) -> list[tuple[str, str]]:
+    """Article pairs of a group that give incompatible values."""
+    out: set[tuple[str, str]] = set()
+    for x, a in enumerate(members):
+        for b in members[x + 1 :]:
+            if a.evidence.article != b.evidence.article and not compatible(a, b):
+                pair = sorted((a.evidence.article, b.evidence.article))
+                out.add((pair[0], pair[1]))
+    return sorted(out)
+
+
+def _status(
+    by_article: dict[str, list[Quantity]],
+    disagreeing: list[tuple[str, str]],
+    kind: str,
+    published: dict[str, datetime | None],
+) -> str:
+    if len(by_article) == 1:
+        return "single-source"
+    if not disagreeing:
+        return "agree"
+    if kind in CUMULATIVE_KINDS and _rising(by_article, disagreeing, published):
+        return "update"
+    return "conflict"
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Publication times made comparable: a time without a zone is taken as UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _rising(
+    by_article: dict[str, list[Quantity]],
+    pairs: list[tuple[str, str]],
+    published: dict[str, datetime | None],
+) -> bool:
+    """True when each disagreeing pair is an earlier smaller and a later larger count."""
+    for a, b in pairs:
+        ta, tb = _utc(published.get(a)), _utc(published.get(b))
+        if ta is None or tb is None or ta == tb:
+            return False
+        early, late = (a, b) if ta < tb else (b, a)
+        if max(q.value for q in by_article[late]) <= max(q.value for q in by_article[early]):
+            return False
+    return True
 
 
 def _measure_name(entity: str, q: Quantity) -> str:
@@ -125,132 +358,42 @@ def _measure_name(entity: str, q: Quantity) -> str:
     return " ".join(p for p in parts if p)
 
 
-@dataclass(frozen=True, slots=True)
-class QuantityOptions:
-    """When two quantities are taken to report the same fact (tuned on ECB+ topics 1-35).
-
-    ``min_context``: share of the shorter sentence's content words the other
-    sentence shares; ``max_ratio``: values further apart than this factor are
-    taken to be different facts, not one fact reported differently.
-    """
-
-    min_context: float = 0.35
-    max_ratio: float = 1.5
-
-
-_SKIP_UNITS = frozenset({"p.m.", "a.m.", "p.m", "a.m", "time", "o'clock", "percent"})
-
-
-def _context_overlap(a: Quantity, b: Quantity) -> float:
-    sa, sb = set(a.context), set(b.context)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / min(len(sa), len(sb))
-
-
-def _ratio(a: Quantity, b: Quantity) -> float:
-    lo, hi = sorted((abs(a.value), abs(b.value)))
-    if lo == 0:
-        return float("inf") if hi else 1.0
-    return hi / lo
-
-
-def _self_consistent(quantities: list[Quantity]) -> bool:
-    """An article that gives one measure two incompatible values is not used to judge it."""
-    return all(compatible(p, q) for x, p in enumerate(quantities) for q in quantities[x + 1 :])
-
-
-def _status(
-    by_article: dict[str, list[Quantity]],
-    kind: str,
-    published: dict[str, datetime | None],
-    options: QuantityOptions,
-) -> str:
-    ids = list(by_article)
-    if len(ids) == 1:
-        return "single-source"
-    usable = [a for a in ids if _self_consistent(by_article[a])]
-    disagreeing: list[tuple[str, str]] = []
-    for x, a in enumerate(usable):
-        for b in usable[x + 1 :]:
-            pairs = [(p, q) for p in by_article[a] for q in by_article[b]]
-            if any(compatible(p, q) for p, q in pairs):
-                continue
-            if any(_ratio(p, q) <= options.max_ratio for p, q in pairs):
-                disagreeing.append((a, b))
-    if not disagreeing:
-        return "agree"
-    if kind in CUMULATIVE_KINDS and _rising(by_article, disagreeing, published):
-        return "update"
-    return "conflict"
-
-
-def _rising(
-    by_article: dict[str, list[Quantity]],
-    pairs: list[tuple[str, str]],
-    published: dict[str, datetime | None],
-) -> bool:
-    """True when each disagreeing pair is an earlier smaller and a later larger count."""
-    for a, b in pairs:
-        ta, tb = published.get(a), published.get(b)
-        if ta is None or tb is None or ta == tb:
-            return False
-        early, late = (a, b) if ta < tb else (b, a)
-        if max(q.value for q in by_article[late]) <= max(q.value for q in by_article[early]):
-            return False
-    return True
-
-
-def _clusters(members: list[Quantity], options: QuantityOptions) -> list[list[Quantity]]:
-    """Split quantities sharing a measure key into facts: linked across articles when
-    their sentences share enough context, within an article when the value repeats."""
-    parent = list(range(len(members)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(members):
-        for j in range(i + 1, len(members)):
-            b = members[j]
-            same_article = a.evidence.article == b.evidence.article
-            if (same_article and a.value == b.value) or (
-                not same_article and _context_overlap(a, b) >= options.min_context
-            ):
-                parent[find(i)] = find(j)
-    out: dict[int, list[Quantity]] = {}
-    for i, q in enumerate(members):
-        out.setdefault(find(i), []).append(q)
-    return list(out.values())
+def _most_common(items: list[str]) -> str:
+    counts = Counter(x for x in items if x)
+    return counts.most_common(1)[0][0] if counts else ""
 
 
 def _group(
-    members: list[Quantity],
-    shown: str,
+    block: ScoredBlock,
+    group: list[int],
+    index: StoryEntityIndex,
     published: dict[str, datetime | None],
-    options: QuantityOptions,
 ) -> QuantityGroup:
+    members = [block.quantities[i] for i in group]
     by_article: dict[str, list[Quantity]] = {}
     for q in members:
         by_article.setdefault(q.evidence.article, []).append(q)
     values: dict[tuple[float, str | None, str], QuantityValue] = {}
-    for q in members:
+    for q in sorted(members, key=lambda q: (q.evidence.article, q.evidence.start)):
         slot = values.setdefault(
             (q.value, q.hedge, q.bound), QuantityValue(q.value, q.hedge, q.text, q.bound)
         )
         if q.evidence.article not in slot.articles:
             slot.articles.append(q.evidence.article)
         slot.evidence.append(q.evidence)
-    first = members[0]
+    entity = _most_common([block.entities[i] for i in group])
+    shown = index.show(entity) if entity else ""
+    kind = _most_common([q.kind for q in members])
+    role = _most_common([q.role for q in members]) or "level"
+    first = next((q for q in members if q.kind == kind and q.role == role), members[0])
+    disagreeing = _disagreeing(members)
     return QuantityGroup(
         measure=_measure_name(shown, first),
-        status=_status(by_article, first.kind, published, options),
+        status=_status(by_article, disagreeing, kind, published),
         unit=first.unit,
         entity=shown,
-        role=first.role,
-        kind=first.kind,
+        role=role,
+        kind=kind,
         values=sorted(values.values(), key=lambda v: (v.value, v.hedge or "")),
         relations=sorted({q.relation for q in members if q.relation}),
     )
@@ -261,19 +404,31 @@ def compare_quantities(
     index: StoryEntityIndex,
     published: dict[str, datetime | None],
     options: QuantityOptions | None = None,
+    text: StoryText | None = None,
+    model: SameFactModel | None = None,
 ) -> list[QuantityGroup]:
-    """Group the story's quantities by measure and fact, and classify each group."""
+    """Group the story's quantities by fact and classify each group.
+
+    ``text`` gives the sentences the words around each number are read from
+    (without it only whole-sentence context is used); ``model`` defaults to
+    the shipped same-fact weights.
+    """
     options = options or QuantityOptions()
-    quantities = [q for f in facts for q in f.quantities if q.unit and q.unit not in _SKIP_UNITS]
-    parent = _merge_keys([index.canonical(q.entity_key) for q in quantities])
-    groups: dict[tuple[str, str, str, str], list[Quantity]] = {}
-    for q in quantities:
-        entity = parent.get(index.canonical(q.entity_key), index.canonical(q.entity_key))
-        groups.setdefault((entity, q.unit, q.role, q.kind), []).append(q)
+    model = model or default_model()
+    scored = [score_block(qs, entities, text, model) for qs, entities in unit_blocks(facts, index)]
+    return group_blocks(scored, index, published, options)
+
+
+def group_blocks(
+    blocks: list[ScoredBlock],
+    index: StoryEntityIndex,
+    published: dict[str, datetime | None],
+    options: QuantityOptions,
+) -> list[QuantityGroup]:
+    """Fact groups of scored unit blocks, conflicts first."""
     out: list[QuantityGroup] = []
-    for (entity, _unit, _role, _kind), members in groups.items():
-        shown = index.show(entity) if entity else ""
-        for cluster in _clusters(members, options):
-            out.append(_group(cluster, shown, published, options))
+    for block in blocks:
+        for group in _groups(block, options):
+            out.append(_group(block, group, index, published))
     out.sort(key=lambda g: (_STATUS_ORDER[g.status], -len(g.articles), g.measure))
     return out

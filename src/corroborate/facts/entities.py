@@ -21,6 +21,7 @@ __all__ = [
     "acronym_of",
     "display_name",
     "entity_key",
+    "first_name",
     "person_key",
     "strip_accents",
 ]
@@ -97,6 +98,12 @@ def _clean(text: str) -> str:
     text = _POSSESSIVE.sub("", text)
     text = _NON_WORD.sub(" ", text)
     return " ".join(text.lower().split())
+
+
+def first_name(text: str | None) -> str:
+    """A person's first name when the mention gives one ("Jose Luis Orozco" → "jose")."""
+    tokens = [t for t in _clean(text or "").split() if t not in _TITLES and len(t.rstrip(".")) > 1]
+    return tokens[0] if len(tokens) >= 2 else ""
 
 
 def person_key(text: str) -> str:

@@ -17,6 +17,7 @@ __all__ = [
     "MODAL_HEDGES",
     "MONTHS",
     "PEOPLE_UNITS",
+    "PERSON_NOUNS",
     "PRONOUNS",
     "SPEECH_VERBS",
     "THRESHOLD_WORDS",
@@ -122,6 +123,7 @@ for _kind, _words in {
     "displaced": "evacuated evacuation displaced homeless evacuate",
     "affected": "affected",
     "rescued": "rescued survivors survived",
+    "shot": "shot shooting gunned",
 }.items():
     for _w in _words.split():
         KIND_WORDS[_w] = _kind
@@ -134,6 +136,15 @@ PEOPLE_UNITS = wordset(
     suspect suspects member members family families adult adults teenager teenagers
     villager villagers crew pilgrim pilgrims fan fans citizen citizens individual
     individuals employee employees guest guests body bodies migrant migrants"""
+)
+# Nouns for a person that an age can follow as an apposition ("the actress, 33,").
+PERSON_NOUNS = wordset(
+    """man woman boy girl actress actor singer star model player suspect victim driver
+    teenager teen mother father son daughter wife husband brother sister officer deputy
+    resident student worker employee gunman shooter climber boxer fighter pensioner
+    grandmother grandfather widow veteran rapper musician director coach owner manager
+    spokesman spokeswoman lawyer attorney judge senator governor president minister
+    doctor nurse pilot priest bishop pope mayor chief founder"""
 )
 # Units that measure the story's event itself, whatever entity is nearby.
 EVENT_LEVEL_UNITS = frozenset({"magnitude", "richter", "people", "toll"})

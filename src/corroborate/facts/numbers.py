@@ -79,6 +79,11 @@ VAGUE: dict[str, float] = {
     "millions": 2e6,
     "billions": 2e9,
 }
+# "m" and "k" are millions and thousands only after a currency ("$80m"); "80m" alone is metres.
+_MONEY_ONLY = frozenset({"m", "k"})
+_CURRENCY_TOKENS = frozenset({"$", "us$", "c$", "a$", "£", "€", "¥", "usd", "eur", "gbp"})
+_HALVES = frozenset({"half", "quarter"})
+_SLASH_FRACTION = re.compile(r"^([1-9])/([2-8])$")
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$|^\.\d+$")
 
 
@@ -96,6 +101,23 @@ def _digit_value(token: str) -> float | None:
     if _DIGITS.match(token):
         return float(token.replace(",", ""))
     return None
+
+
+def _after_money(tokens: list[str], i: int) -> bool:
+    return i > 0 and tokens[i - 1] in _CURRENCY_TOKENS
+
+
+def _digit_fraction(tokens: list[str], j: int) -> tuple[float, int]:
+    """A fraction right after a whole number: "2 1/2", "2-1/2", "4½" → (0.5, tokens used)."""
+    skip = 1 if j < len(tokens) and tokens[j] == "-" else 0
+    k = j + skip
+    if k < len(tokens):
+        if tokens[k] in ("½", "¼", "¾"):
+            return {"½": 0.5, "¼": 0.25, "¾": 0.75}[tokens[k]], skip + 1
+        match = _SLASH_FRACTION.match(tokens[k])
+        if match and int(match[1]) < int(match[2]):
+            return int(match[1]) / int(match[2]), skip + 1
+    return 0.0, 0
 
 
 def _word_integer(tokens: list[str], i: int) -> tuple[int, int] | None:
@@ -147,9 +169,19 @@ def parse_number(tokens: list[str], i: int) -> ParsedNumber | None:
     value = _digit_value(tok)
     if value is not None:
         length = 1
-        if i + 1 < len(tokens) and tokens[i + 1] in SCALES and tokens[i + 1] != "hundred":
-            value *= SCALES[tokens[i + 1]]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if nxt.endswith(".") and nxt[:-1] in SCALES:  # "$80m." at the end of a sentence
+            nxt = nxt[:-1]
+        if (
+            nxt in SCALES
+            and nxt != "hundred"
+            and (nxt not in _MONEY_ONLY or _after_money(tokens, i))
+        ):
+            value *= SCALES[nxt]
             length = 2
+        elif "." not in tok:
+            extra, used = _digit_fraction(tokens, i + 1)
+            value, length = value + extra, length + used
         return ParsedNumber(value, length)
     if tok in VAGUE:
         return ParsedNumber(VAGUE[tok], 1, vague=True, words=True)
@@ -166,6 +198,9 @@ def parse_number(tokens: list[str], i: int) -> ParsedNumber | None:
         return None
     integer, length = parsed
     j = i + length
+    # "four and a half months"
+    if tokens[j : j + 2] == ["and", "a"] and j + 2 < len(tokens) and tokens[j + 2] in _HALVES:
+        return ParsedNumber(integer + _FRACTIONS[tokens[j + 2]], length + 3, words=True)
     # "three - quarters", "two thirds"
     if j < len(tokens) and tokens[j] in _FRACTIONS and integer < 10:
         return ParsedNumber(integer * _FRACTIONS[tokens[j]], length + 1, words=True)
@@ -182,9 +217,13 @@ def granularity(text: str, value: float) -> float:
     A hedge such as "about" allows half this step either side, so "about 170"
     agrees with 169 while "roughly 168" does not.
     """
-    digits = re.sub(r"[^\d.]", "", text.split()[0] if text.split() else text)
-    if not digits or not any(c.isdigit() for c in digits):
+    first = text.split()[0] if text.split() else text
+    run = re.search(r"\d[\d,]*(?:\.\d+)?", first)
+    digits = run.group().replace(",", "") if run else ""
+    if not digits:
         return 1.0 if value >= 1 else 0.05
+    if not float(value).is_integer() and "." not in digits:
+        return 0.25  # a written fraction ("2 1/2", "four and a half")
     if "." in digits:
         decimals = len(digits.split(".", 1)[1])
         step = 10.0 ** (-decimals)

@@ -22,6 +22,7 @@ from corroborate.facts.lexicon import (
     THRESHOLD_WORDS,
 )
 from corroborate.facts.numbers import SCALES, TENS, UNITS, granularity, parse_number
+from corroborate.facts.patterns import age_match, score_end
 from corroborate.facts.records import Evidence, Quantity
 from corroborate.text import STOPWORDS
 
@@ -108,9 +109,25 @@ class SentenceRef:
     start: int
 
 
+# Units of measurement and their abbreviations, folded to one key ("ft" = "feet" = "foot").
+_MEASURES: dict[str, str] = {
+    **dict.fromkeys(("m", "metre", "metres", "meter", "meters"), "metre"),
+    **dict.fromkeys(("km", "kms", "kilometre", "kilometres", "kilometer", "kilometers"), "km"),
+    **dict.fromkeys(("ft", "foot", "feet"), "foot"),
+    **dict.fromkeys(("mi", "mile", "miles"), "mile"),
+    **dict.fromkeys(("kg", "kgs", "kilogram", "kilograms", "kilo", "kilos"), "kg"),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), "pound"),
+    **dict.fromkeys(("mph",), "mph"),
+    **dict.fromkeys(("sq",), "square"),
+}
+_ABBREVIATED_UNITS = frozenset({"m", "km", "kms", "ft", "mi", "kg", "kgs", "lb", "lbs", "mph"})
+
+
 def unit_key(word: str) -> str:
     """Fold a counted noun to a comparable key ("seats" → "seat", "persons" → "people")."""
     word = word.lower().strip()
+    if word in _MEASURES:
+        return _MEASURES[word]
     if word in ("persons", "person", "individuals", "individual"):
         return "people"
     if word in ("percent", "per cent", "pct", "percentage"):
@@ -178,6 +195,8 @@ def _unit_after(doc: Doc, lower: list[str], j: int) -> tuple[str, int]:
         return "%", j + 1
     if j + 1 < n and lower[j] == "per" and lower[j + 1] == "cent":
         return "%", j + 2
+    if j < n and lower[j].rstrip(".") in _ABBREVIATED_UNITS:
+        return unit_key(lower[j].rstrip(".")), j + 1
     if j + 1 < n and lower[j] == "percentage" and lower[j + 1].startswith("point"):
         return "percentage point", j + 2
     if j + 1 < n and lower[j] == "-" and doc[j + 1].tag_ in _NOUN_TAGS | {"JJ"}:
@@ -218,12 +237,20 @@ def _unit_before(doc: Doc, lower: list[str], i: int) -> str:
 
 
 def _kind_near(lower: list[str], i: int, end: int) -> str:
+    """The event kind word nearest the number; a word before it that a clause break
+    ("claiming four lives and causing 140 residents to be evacuated") separates from
+    the number counts as further away than one after it in the same clause."""
     best = ""
     best_distance = 99
-    for k in range(max(0, i - 6), min(len(lower), end + 6)):
+    for k in range(max(0, i - 6), min(len(lower), end + 8)):
         kind = KIND_WORDS.get(lower[k])
         if kind:
-            distance = i - k if k < i else k - end + 1
+            if k < i:
+                distance = i - k
+                if any(w in ("and", ",", ";", "but") for w in lower[k + 1 : i]):
+                    distance += 8
+            else:
+                distance = k - end + 1
             if distance < best_distance:
                 best, best_distance = kind, distance
     return best
@@ -316,12 +343,53 @@ def sentence_context(lower: list[str]) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a number counts: its unit, the token after its unit words, and (for ages and
+    scores) whom it is about when the pattern says it."""
+
+    unit: str
+    end: int
+    about: tuple[str | None, str] | None = None
+
+
+def _reading(
+    doc: Doc, lower: list[str], i: int, end: int, value: float, units_seen: list[str]
+) -> _Reading:
+    currency = _CURRENCY.get(lower[i - 1], "") if i > 0 else ""
+    if currency:
+        return _Reading(currency, end)
+    age = age_match(doc, lower, i, end, value)
+    if age is not None:
+        return _Reading("age", age.end, (age.entity, age.key))
+    score = score_end(doc, lower, end)
+    if score is not None:
+        return _Reading("score", score)
+    unit, unit_end = _unit_after(doc, lower, end)
+    if unit == "year-old":
+        return _Reading("age", unit_end)
+    if not unit:
+        unit = _unit_before(doc, lower, i)
+    if not unit and units_seen:
+        unit = units_seen[-1]
+    return _Reading(unit, unit_end)
+
+
+def _conversion(lower: list[str], i: int, last_end: int) -> bool:
+    """True for a number in parentheses right after another quantity (a conversion)."""
+    k = i - 1
+    if k >= 0 and lower[k] in _CURRENCY:
+        k -= 1
+    return k >= 0 and lower[k] == "(" and last_end >= 0 and k - last_end <= 1
+
+
 def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
     """Every quantity in one sentence (a spaCy ``Doc`` of the sentence text)."""
     lower = [t.text.lower() for t in doc]
     context = sentence_context(lower)
     out: list[Quantity] = []
     units_seen: list[str] = []
+    last_end = -1
     i = 0
     relation: str | None = None
     while i < len(doc):
@@ -347,16 +415,12 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
             relation = f"{doc[i:end].text} short of"
             i = end + 2
             continue
+        if _conversion(lower, i, last_end):
+            i = end  # "85 million euros ($108 million)", "58km (36 miles)": the same figure again
+            continue
         value = parsed.value
-        currency = _CURRENCY.get(lower[i - 1], "") if i > 0 else ""
-        if currency:
-            unit, unit_end = currency, end
-        else:
-            unit, unit_end = _unit_after(doc, lower, end)
-            if not unit:
-                unit = _unit_before(doc, lower, i)
-            if not unit and units_seen:
-                unit = units_seen[-1]
+        reading = _reading(doc, lower, i, end, value, units_seen)
+        unit, unit_end = reading.unit, reading.end
         phrase, bound = _hedge_before(lower, i)
         if parsed.vague:
             bound = "vague"
@@ -371,8 +435,10 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
                 unit = "people"
         if unit in PEOPLE_UNITS and kind:
             unit = "people"
-        role = _role(lower, i, unit_end, phrase)
-        if unit in EVENT_LEVEL_UNITS and (kind or unit == "magnitude"):
+        role = _role(lower, i, unit_end, phrase) if unit not in ("age", "score") else "level"
+        if reading.about is not None:
+            entity, key = reading.about
+        elif unit in EVENT_LEVEL_UNITS and (kind or unit == "magnitude"):
             entity, key = None, ""
         else:
             compound = end < len(doc) and lower[end] == "-"
@@ -403,7 +469,8 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
             )
         )
         relation = None
-        if unit:
+        last_end = max(unit_end, end)
+        if unit and unit not in ("age", "score"):
             units_seen.append(unit)
         i = end
     return out

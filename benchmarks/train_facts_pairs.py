@@ -1,0 +1,352 @@
+"""Fit the same-fact models and choose the grouping thresholds on ECB+ dev topics 1-35.
+
+Pairs of quantity mentions (same unit, different articles) are labelled from
+benchmarks/data/facts/ecbplus_dev_labels.json: a pair is *same fact* when both
+mentions belong to one labelled fact (their document is listed, their value is
+one of the fact's values and, for a fact about a named person, the name is near
+the number), *different* when they do not and their values are incompatible,
+or when both belong to different labelled facts; other pairs are left out.
+
+Two logistic regressions (scikit-learn) are fitted, as
+corroborate.facts.same_fact describes: the link model on all labelled pairs,
+then the conflict model on the labelled pairs whose values disagree, reading
+link probabilities that were predicted out of fold (4-fold over stories) so it
+learns how much to trust them on unseen stories.
+
+The thresholds of QuantityOptions are chosen by 5-fold cross-validation over
+stories: each fold's models score the held-out stories, a grid of thresholds
+groups them, and the end figures (conflict recall, false conflicts per 10
+stories) are pooled over folds. The chosen setting has the highest recall with
+at most ``--max-false`` false conflicts per 10 stories. The test topics are
+never read here.
+
+Usage: python benchmarks/train_facts_pairs.py [--cache /tmp/dev_facts.pkl] [--write]
+``--write`` stores the weights in src/corroborate/facts/same_fact.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import pickle
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corroborate.config import Context
+from corroborate.facts import StoryFacts, extract_facts_batch
+from corroborate.facts.compare import story_index, story_text
+from corroborate.facts.compare_quantities import (
+    QuantityOptions,
+    ScoredBlock,
+    block_pairs,
+    group_blocks,
+    score_block,
+    unit_blocks,
+)
+from corroborate.facts.entities import StoryEntityIndex
+from corroborate.facts.extract import article_key
+from corroborate.facts.mentions import LINK_FEATURES, compatible
+from corroborate.facts.records import ArticleFacts, Quantity
+from corroborate.facts.same_fact import (
+    CONFLICT_FEATURES,
+    MODEL_PATH,
+    LinearModel,
+    SameFactModel,
+    conflict_features,
+)
+from corroborate.model import Article
+from ecbplus_articles import DEV_TOPICS, load_stories
+from facts_scoring import DEV_LABELS, load_labels, score
+
+LINKS = (0.5, 0.7, 0.8, 0.9, 0.95)
+CONFLICTS = (0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995)
+RATIOS = (1.5, 2.0, 3.0, 12.0)
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+_CUE = re.compile(r"^([A-Z][\w.-]+)(?:'s|')\s")
+
+
+def _cue(fact: str) -> str | None:
+    """The name a labelled fact is about ("Carter's points" → "carter"), to tell apart
+    mentions of the same value about different people."""
+    match = _CUE.match(fact)
+    return match[1].lower() if match else None
+
+
+def _near(q: Quantity, body: str) -> str:
+    return body[max(0, q.evidence.start - 80) : q.evidence.end + 40].lower()
+
+
+def memberships(
+    story: str, facts: list[ArticleFacts], labels: dict[str, Any], bodies: dict[str, str]
+) -> dict[int, set[int]]:
+    """id(quantity) → indices of the labelled facts it belongs to (kinds in ``fact_kinds``).
+
+    A mention belongs to a fact when its article is listed, its value is one of the
+    fact's values and, for a fact about a named person ("Carter's points"), the name
+    is written near the number when the article names anyone near such a value; among those, mentions whose unit is not the fact's
+    most common unit are dropped (a document that gives "2" for boats and rifles)."""
+    out: dict[int, set[int]] = {}
+    for fi, lab in enumerate(all_facts(labels)):
+        if lab["story"] != story:
+            continue
+        cue = _cue(lab["fact"])
+        cands = []
+        for f in facts:
+            if f.article not in lab["docs"]:
+                continue
+            found = [q for q in f.quantities if any(_same(q.value, v) for v in lab["values"])]
+            named = [q for q in found if cue is not None and cue in _near(q, bodies[f.article])]
+            cands.extend(named or found)
+        units = Counter(q.unit for q in cands if q.unit)
+        top = units.most_common(1)[0][0] if units else ""
+        for q in cands:
+            if q.unit == top:
+                out.setdefault(id(q), set()).add(fi)
+    return out
+
+
+def all_facts(labels: dict[str, Any]) -> list[dict[str, Any]]:
+    return labels["numeric_conflicts"] + labels["consistent_figures"] + labels["ambiguous"]
+
+
+def fact_kinds(labels: dict[str, Any]) -> list[str]:
+    return (
+        ["conflict"] * len(labels["numeric_conflicts"])
+        + ["consistent"] * len(labels["consistent_figures"])
+        + ["ambiguous"] * len(labels["ambiguous"])
+    )
+
+
+def pair_label(a: Quantity, b: Quantity, mem: dict[int, set[int]], kinds: list[str]) -> int | None:
+    fa, fb = mem.get(id(a), set()), mem.get(id(b), set())
+    if any(kinds[f] == "ambiguous" for f in fa | fb):
+        return None
+    if fa & fb:
+        return 1
+    if not compatible(a, b) or (fa and fb):
+        return 0
+    return None
+
+
+@dataclass(slots=True)
+class StoryData:
+    story: str
+    articles: list[Article]
+    index: StoryEntityIndex
+    published: dict[str, Any]
+    blocks: list[tuple[list[Quantity], list[str], tuple[list[tuple[int, int]], list[list[float]]]]]
+
+
+def prepare(
+    stories: dict[str, list[Article]], facts: dict[str, list[ArticleFacts]]
+) -> list[StoryData]:
+    out: list[StoryData] = []
+    for sid, articles in sorted(stories.items()):
+        index = story_index(facts[sid])
+        text = story_text(articles, facts[sid])
+        blocks = [
+            (qs, ents, block_pairs(qs, ents, text)) for qs, ents in unit_blocks(facts[sid], index)
+        ]
+        published = {article_key(a): a.published_at for a in articles}
+        out.append(StoryData(sid, articles, index, published, blocks))
+    return out
+
+
+def _lr(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], c: float) -> LinearModel:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+    lr.fit((x - mean) / scale, y)
+    return LinearModel(names, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+
+
+@dataclass(slots=True)
+class Labelled:
+    """Per story and block: the labelled pairs (positions in the block's pair list) and labels."""
+
+    rows: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]]
+
+
+def label_pairs(
+    data: list[StoryData], facts: dict[str, list[ArticleFacts]], labels: dict[str, Any]
+) -> Labelled:
+    kinds = fact_kinds(labels)
+    out: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+    for sd in data:
+        bodies = {article_key(a): a.body for a in sd.articles}
+        mem = memberships(sd.story, facts[sd.story], labels, bodies)
+        for b, (qs, _ents, (index, _rows)) in enumerate(sd.blocks):
+            ys = [pair_label(qs[i], qs[j], mem, kinds) for i, j in index]
+            keep = np.array([k for k, v in enumerate(ys) if v is not None], dtype=int)
+            out[(sd.story, b)] = (keep, np.array([ys[k] for k in keep], dtype=int))
+    return Labelled(out)
+
+
+def _link_data(data: list[StoryData], lab: Labelled) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for sd in data:
+        for b, (_qs, _ents, (_index, rows)) in enumerate(sd.blocks):
+            keep, y = lab.rows[(sd.story, b)]
+            if len(keep):
+                xs.append(np.asarray(rows, dtype=float)[keep])
+                ys.append(y)
+    return np.vstack(xs), np.concatenate(ys)
+
+
+def _conflict_data(
+    data: list[StoryData], lab: Labelled, link_of: dict[str, LinearModel]
+) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    n = len(CONFLICT_FEATURES)
+    empty = LinearModel(CONFLICT_FEATURES, np.zeros(n), np.ones(n), np.zeros(n), 0.0)
+    for sd in data:
+        for b, (qs, ents, pairs) in enumerate(sd.blocks):
+            keep, y = lab.rows[(sd.story, b)]
+            index = pairs[0]
+            scored = score_block(qs, ents, None, SameFactModel(link_of[sd.story], empty), pairs)
+            for k, label in zip(keep, y, strict=True):
+                i, j = index[k]
+                if not compatible(qs[i], qs[j]):
+                    xs.append(conflict_features(qs, scored.link, i, j, pairs[1][k]))
+                    ys.append(label)
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=int)
+
+
+def train(data: list[StoryData], lab: Labelled, c: float, inner: int = 4) -> SameFactModel:
+    """Link model on all labelled pairs; conflict model on out-of-fold link probabilities."""
+    link = _lr(*_link_data(data, lab), LINK_FEATURES, c)
+    oof: dict[str, LinearModel] = {}
+    for held in folds([sd.story for sd in data], inner):
+        part = [sd for sd in data if sd.story not in held]
+        model = _lr(*_link_data(part, lab), LINK_FEATURES, c)
+        oof.update({s: model for s in held})
+    conflict = _lr(*_conflict_data(data, lab, oof), CONFLICT_FEATURES, c)
+    return SameFactModel(link, conflict)
+
+
+def score_stories(
+    data: list[StoryData], models: dict[str, SameFactModel]
+) -> dict[str, list[ScoredBlock]]:
+    """Each story's unit blocks scored by the model that did not see it."""
+    return {
+        sd.story: [
+            score_block(qs, ents, None, models[sd.story], pairs) for qs, ents, pairs in sd.blocks
+        ]
+        for sd in data
+    }
+
+
+def evaluate(
+    data: list[StoryData],
+    scored: dict[str, list[ScoredBlock]],
+    options: QuantityOptions,
+    labels: dict[str, Any],
+) -> dict[str, float]:
+    results: dict[str, StoryFacts] = {}
+    for sd in data:
+        groups = group_blocks(scored[sd.story], sd.index, sd.published, options)
+        ids = [article_key(a) for a in sd.articles]
+        results[sd.story] = StoryFacts(ids, groups, [], [], [])
+    return score(results, labels).to_dict()
+
+
+def folds(stories: list[str], k: int) -> list[set[str]]:
+    ordered = sorted(set(stories), key=lambda s: (int(s.split("_")[0]), s))
+    return [set(ordered[i::k]) for i in range(k)]
+
+
+def extract(stories: dict[str, list[Article]], cache: Path | None) -> dict[str, list[ArticleFacts]]:
+    if cache and cache.exists():
+        cached: dict[str, list[ArticleFacts]] = pickle.loads(cache.read_bytes())
+        return cached
+    ctx = Context()
+    facts = {sid: extract_facts_batch(arts, ctx) for sid, arts in stories.items()}
+    if cache:
+        cache.write_bytes(pickle.dumps(facts))
+    return facts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--cache", type=Path, help="pickle of the extracted dev facts (made if absent)"
+    )
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--max-false", type=float, default=1.0)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    labels = load_labels(DEV_LABELS)
+    stories = load_stories(DEV_TOPICS)
+    facts = extract(stories, args.cache)
+    data = prepare(stories, facts)
+    lab = label_pairs(data, facts, labels)
+    _x, y = _link_data(data, lab)
+    print(f"labelled pairs: {len(y)} ({int(y.sum())} same fact)")
+    best: tuple[tuple[float, float, float], float, QuantityOptions, dict[str, float]] | None = None
+    frontier: list[tuple[float, float, float, QuantityOptions]] = []
+    for c in (0.1, 1.0):
+        fold_models: dict[str, SameFactModel] = {}
+        for held in folds([sd.story for sd in data], args.folds):
+            model = train([sd for sd in data if sd.story not in held], lab, c)
+            fold_models.update({s: model for s in held})
+        scored = score_stories(data, fold_models)
+        for link, conflict, ratio in itertools.product(LINKS, CONFLICTS, RATIOS):
+            options = QuantityOptions(link, conflict, ratio)
+            figures = evaluate(data, scored, options, labels)
+            frontier.append(
+                (figures["false_conflicts_per_10_stories"], figures["conflict_recall"], c, options)
+            )
+            ok = figures["false_conflicts_per_10_stories"] <= args.max_false
+            key = (float(ok), figures["conflict_recall"], figures["conflict_precision"])
+            if best is None or key > best[0]:
+                best = (key, c, options, figures)
+    assert best is not None
+    print(
+        "cross-validated trade-off (best recall at each bound on false conflicts per 10 stories):"
+    )
+    for bound in (0.5, 1.0, 2.0, 3.0, 5.0, 10.0):
+        within = [f for f in frontier if f[0] <= bound]
+        if within:
+            fp, recall, c_, opts = max(within, key=lambda f: (f[1], -f[0]))
+            print(f"  <= {bound:4}: recall {recall:.3f}, false/10 {fp:.2f}, C={c_}, {opts}")
+    _key, c, options, figures = best
+    print(f"chosen by {args.folds}-fold CV over dev stories: C={c}, {options}")
+    print(json.dumps(figures, indent=2))
+    final = train(data, lab, c)
+    for part in (final.link, final.conflict):
+        ranked = sorted(zip(part.features, part.coef, strict=True), key=lambda t: -abs(t[1]))
+        print(", ".join(f"{name} {weight:+.2f}" for name, weight in ranked))
+    if args.write:
+        payload = {
+            **final.to_dict(),
+            "options": {
+                "min_link": options.min_link,
+                "min_conflict": options.min_conflict,
+                "max_ratio": options.max_ratio,
+            },
+            "cross_validated": figures,
+            "fitted_on": "ECB+ dev topics 1-35 (benchmarks/data/facts/ecbplus_dev_labels.json)",
+            "regularisation_C": c,
+        }
+        MODEL_PATH.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_PATH}")
+
+
+if __name__ == "__main__":
+    main()
