@@ -1,0 +1,355 @@
+"""The performance suite: one command, every figure of issue 8 side by side.
+
+    python benchmarks/perf_suite.py                       # everything (hours on 2 cores)
+    python benchmarks/perf_suite.py --sections reuters,neardup --runs 3
+    python benchmarks/perf_suite.py --sections scale,assign --total 1000000
+
+Sections (results merged into benchmarks/results/perf_suite.json, a table printed):
+
+- ``reuters``: Reuters-21578 (19,043 bodies, written to JSON Lines files in a temp
+  folder) through each ingest stage on its own: physical floor (read + hash the
+  bytes), read+clean (``prepare``), fingerprint (near-duplicate index), entities
+  (spaCy NER, batched; on a ``--sample``), story features with spaCy (sample) and
+  quick (no spaCy; all), story assignment, archive write; then a measured
+  end-to-end ingest on two processes (read, clean, quick features in a worker;
+  store, fingerprint, assign, save in the main process). Medians of ``--runs``.
+- ``neardup``: corroborate.neardup vs datasketch vs rensa at equal recall
+  (benchmarks/perf_neardup.py, test split).
+- ``scale``: the replicated-and-perturbed corpus of ``--total`` articles: floor,
+  read+clean on two processes, fingerprint, archive write (and archive size).
+- ``assign``: story assignment cost per article and RSS with 10k, 100k and
+  ``--total`` articles in the index (features of replicas derived from the base
+  features, see perf_scale.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corroborate.config import Context
+from corroborate.neardup import NearDupOptions
+from perf_data import plant_near_duplicates, read_reuters, write_jsonl
+from perf_neardup import compare as neardup_compare
+from perf_scale import assignment_curve, peak_rss_mb, replica_features, write_corpus
+from perf_stages import (
+    BIG_LIMITS,
+    Timing,
+    archive_write,
+    assign,
+    end_to_end,
+    features,
+    fingerprint,
+    floor,
+    read_clean,
+    read_clean_parallel,
+    spacy_entities,
+    timed,
+)
+
+RESULTS = Path(__file__).resolve().parent / "results" / "perf_suite.json"
+
+
+def reuters_files(folder: Path, per_file: int = 5000) -> tuple[list[Path], int]:
+    docs = read_reuters()
+    from perf_data import article_record
+
+    records = [article_record(d, d.id, d.published, d.body) for d in docs]
+    files = []
+    for n in range(0, len(records), per_file):
+        path = folder / f"reuters-{n // per_file:02d}.jsonl"
+        write_jsonl(iter(records[n : n + per_file]), path)
+        files.append(path)
+    return files, len(records)
+
+
+def section_reuters(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    files, n = reuters_files(tmp)
+    ctx = Context(limits=BIG_LIMITS)
+    size = sum(p.stat().st_size for p in files)
+    rows: list[Timing] = []
+    t, _ = timed("floor: read + hash bytes", n, lambda: floor(files), args.runs)
+    t.extra["mb"] = round(size / 1e6, 2)
+    rows.append(t)
+    t, articles = timed("read+clean (prepare)", n, lambda: read_clean(files, ctx), args.runs)
+    rows.append(t)
+    t, (pairs, _) = timed(
+        "fingerprint (near-dup index)", n, lambda: fingerprint(articles), args.runs
+    )
+    t.extra["near_duplicate_matches"] = pairs
+    rows.append(t)
+    sample = articles[: args.sample]
+    ctx.nlp.spacy()
+    ctx.nlp.wordllama()
+    t, _ = timed(
+        "entities (spaCy NER)",
+        len(sample),
+        lambda: spacy_entities(sample, ctx),
+        args.runs,
+        note=f"first {len(sample)} articles",
+    )
+    rows.append(t)
+    t, _ = timed(
+        "story features, spaCy",
+        len(sample),
+        lambda: features(sample, ctx, quick=False),
+        args.runs,
+        note=f"first {len(sample)} articles",
+    )
+    rows.append(t)
+    t, feats = timed(
+        "story features, quick (no spaCy)",
+        n,
+        lambda: features(articles, ctx, quick=True),
+        args.runs,
+    )
+    rows.append(t)
+    t, index = timed("story assignment", n, lambda: assign(feats), args.runs, note="quick features")
+    t.extra["stories"] = len(index.profiles)
+    rows.append(t)
+    db = tmp / "archive-write.db"
+
+    def write() -> dict[str, int]:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        return archive_write(articles, db)
+
+    t, counts = timed("archive write (store)", n, write, args.runs)
+    t.extra["outcomes"] = counts
+    t.extra["archive_mb"] = round(db.stat().st_size / 1e6, 1)
+    rows.append(t)
+    e2e_db = tmp / "e2e.db"
+
+    def run_e2e() -> dict[str, int]:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{e2e_db}{suffix}").unlink(missing_ok=True)
+        return end_to_end(files, e2e_db, processes=2)
+
+    t, counts = timed(
+        "END-TO-END ingest, 2 processes",
+        n,
+        run_e2e,
+        args.runs,
+        note="read, clean, store, fingerprint, quick features, assign, save",
+    )
+    t.extra["outcomes"] = counts
+    rows.append(t)
+    return {
+        "corpus": "reuters21578",
+        "articles": n,
+        "bytes": size,
+        "stages": [r.to_dict() for r in rows],
+    }
+
+
+def section_neardup(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    data = plant_near_duplicates(read_reuters(), seed=2)
+    rows = neardup_compare(
+        data,
+        NearDupOptions(),
+        args.runs,
+        [
+            "corroborate (rensa kernel)",
+            "corroborate (numpy k-perm)",
+            "corroborate (numpy OPH)",
+            "datasketch",
+            "rensa",
+        ],
+    )
+    return {
+        "split": "test (seed 2)",
+        "options": "3-word shingles, 128 perm, 64x2 bands, 0.4",
+        "rows": rows,
+    }
+
+
+def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    docs = read_reuters()
+    folder = tmp / "scale"
+    started = time.perf_counter()
+    files = write_corpus(docs, args.total, folder)
+    generate_s = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in files)
+    rows: list[Timing] = []
+    t, _ = timed("floor: read + hash bytes", args.total, lambda: floor(files))
+    t.extra["mb"] = round(size / 1e6, 1)
+    rows.append(t)
+    t, count = timed("read+clean, 2 processes", args.total, lambda: read_clean_parallel(files, 2))
+    t.extra["articles_read"] = count
+    rows.append(t)
+    ctx = Context(limits=BIG_LIMITS)
+    db = tmp / "scale.db"
+    write_s = write_cpu = fp_s = fp_cpu = 0.0
+    matches = 0
+    from corroborate.neardup import NearDupIndex, article_text
+
+    near = NearDupIndex()
+    for path in files:
+        articles = read_clean([path], ctx)
+        c0, w0 = time.process_time(), time.perf_counter()
+        for start in range(0, len(articles), 2000):
+            part = articles[start : start + 2000]
+            matches += sum(
+                len(m) for m in near.add([a.id for a in part], [article_text(a) for a in part])
+            )
+        fp_s += time.perf_counter() - w0
+        fp_cpu += time.process_time() - c0
+        c0, w0 = time.process_time(), time.perf_counter()
+        archive_write(articles, db)
+        write_s += time.perf_counter() - w0
+        write_cpu += time.process_time() - c0
+        print(f"scale: {path.name} done", flush=True)
+    rows.append(
+        Timing(
+            "fingerprint (near-dup index)",
+            args.total,
+            fp_s,
+            fp_cpu,
+            extra={"near_duplicate_matches": matches},
+        )
+    )
+    archive_bytes = sum(
+        Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()
+    )
+    rows.append(
+        Timing(
+            "archive write (store)",
+            args.total,
+            write_s,
+            write_cpu,
+            extra={"archive_mb": round(archive_bytes / 1e6, 1)},
+        )
+    )
+    return {
+        "corpus": f"replicated Reuters, {args.total} articles",
+        "generate_s": round(generate_s, 1),
+        "bytes": size,
+        "stages": [r.to_dict() for r in rows],
+        "archive_bytes_per_article": round(archive_bytes / args.total, 1),
+    }
+
+
+def section_assign(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    docs = read_reuters()
+    ctx = Context(limits=BIG_LIMITS)
+    from corroborate.model import Article
+
+    base_articles = [
+        Article(
+            title=d.title or d.body[:60],
+            paragraphs=[p for p in d.body.split("\n") if p.strip()] or ["-"],
+            id=d.id,
+            published_at=d.published,
+            source="Reuters",
+        )
+        for d in docs
+    ]
+    base = features(base_articles, ctx, quick=True)
+    checkpoints = sorted(
+        {c for c in (10_000, 30_000, 100_000, 300_000, args.total) if c <= args.total}
+    )
+    rss_before = peak_rss_mb()
+    curve = assignment_curve(
+        replica_features(base, args.total + 5000), checkpoints, budget_s=args.assign_budget
+    )
+    return {
+        "checkpoints": curve,
+        "rss_before_index_mb": round(rss_before, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+SECTIONS = {
+    "reuters": section_reuters,
+    "neardup": section_neardup,
+    "scale": section_scale,
+    "assign": section_assign,
+}
+
+
+def print_tables(results: dict[str, Any]) -> None:
+    for name in ("reuters", "scale"):
+        if name not in results:
+            continue
+        print(f"\n== {name}: {results[name]['corpus']}")
+        print(f"{'stage':42} {'articles':>9} {'art/s wall':>11} {'art/s cpu':>10}  note")
+        for row in results[name]["stages"]:
+            extra = {
+                k: v
+                for k, v in row.items()
+                if k
+                not in {
+                    "stage",
+                    "articles",
+                    "wall_s",
+                    "cpu_s",
+                    "articles_per_s_wall",
+                    "articles_per_s_cpu",
+                    "runs",
+                    "note",
+                }
+            }
+            print(
+                f"{row['stage']:42} {row['articles']:9d} {row['articles_per_s_wall']:11.1f} "
+                f"{row['articles_per_s_cpu']:10.1f}  {row['note']} {extra if extra else ''}"
+            )
+    if "neardup" in results:
+        print("\n== near duplicates (test split, equal settings):")
+        print(
+            f"{'method':30} {'texts/s cpu':>11} {'x datasketch':>12} {'recall':>7} {'r.planted':>9} "
+            f"{'p.planted':>9} {'p.jaccard':>9}"
+        )
+        for r in results["neardup"]["rows"]:
+            print(
+                f"{r['method']:30} {r['texts_per_s_cpu']:11.0f} "
+                f"{r.get('speedup_vs_datasketch_cpu', 0):12.1f} {r['recall']:7.4f} "
+                f"{r['recall_planted']:9.4f} {r['precision_planted']:9.4f} {r['precision_jaccard']:9.4f}"
+            )
+    if "assign" in results:
+        print("\n== story assignment as the index grows:")
+        for row in results["assign"]["checkpoints"]:
+            print("  ", row)
+        print(f"   peak RSS {results['assign']['peak_rss_mb']} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sections", default="reuters,neardup,scale,assign")
+    parser.add_argument("--runs", type=int, default=3, help="runs per Reuters stage (median)")
+    parser.add_argument("--sample", type=int, default=2000, help="articles for the spaCy stages")
+    parser.add_argument("--total", type=int, default=1_000_000, help="size of the scaled corpus")
+    parser.add_argument("--assign-budget", type=float, default=4 * 3600.0)
+    parser.add_argument("--json", type=Path, default=RESULTS)
+    parser.add_argument("--tmp", type=Path, default=None, help="scratch folder (default: temp)")
+    args = parser.parse_args()
+    wanted = [s for s in args.sections.split(",") if s]
+    unknown = [s for s in wanted if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown sections {unknown}; known: {', '.join(SECTIONS)}")
+    results: dict[str, Any] = json.loads(args.json.read_text()) if args.json.exists() else {}
+    with tempfile.TemporaryDirectory(dir=args.tmp) as scratch:
+        for name in wanted:
+            print(f"== running {name}", flush=True)
+            started = time.perf_counter()
+            results[name] = SECTIONS[name](args, Path(scratch))
+            results[name]["section_wall_s"] = round(time.perf_counter() - started, 1)
+            results[name]["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
+            results[name]["load_average_after"] = os.getloadavg()
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(results, indent=2))
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    args.json.write_text(json.dumps(results, indent=2))
+    print_tables(results)
+
+
+if __name__ == "__main__":
+    main()
