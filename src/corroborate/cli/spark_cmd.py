@@ -66,13 +66,22 @@ def _story_options(f: F) -> F:
     )(f)
 
 
+def _provenance_option(f: F) -> F:
+    return click.option(
+        "--max-story-size",
+        type=click.IntRange(2),
+        help="Skip stories with more articles (every pair of a story is aligned).",
+    )(f)
+
+
 def _ingest_options(f: F) -> F:
     f = click.argument("inputs", nargs=-1, required=True)(f)
     f = click.option("--parquet", is_flag=True, help="Inputs are Parquet tables.")(f)
     return click.option("--reader", help="Force one reader (default: sniff each file).")(f)
 
 
-def _options(master: str | None, conf: tuple[str, ...], **extra: Any) -> RunOptions:
+def _options(master: str | None = None, conf: tuple[str, ...] = (), **extra: Any) -> RunOptions:
+    """RunOptions from the command-line values (only those the command has)."""
     settings: dict[str, str] = {}
     for item in conf:
         key, sep, value = item.partition("=")
@@ -83,6 +92,9 @@ def _options(master: str | None, conf: tuple[str, ...], **extra: Any) -> RunOpti
     if "parquet" in extra:
         ingest = replace(options.ingest, parquet=extra["parquet"], reader=extra["reader"])
         options = replace(options, ingest=ingest)
+    if extra.get("max_story_size") is not None:
+        provenance = replace(options.provenance, max_story_size=extra["max_story_size"])
+        options = replace(options, provenance=provenance)
     if "mode" in extra:
         stories = replace(
             options.stories, mode=extra["mode"], window_span_days=extra["window_span_days"]
@@ -108,79 +120,42 @@ def spark_group() -> None:
 @spark_group.command("run")
 @_ingest_options
 @_story_options
+@_provenance_option
 @_spark_options
-def run_command(
-    inputs: tuple[str, ...],
-    out: str,
-    master: str | None,
-    conf: tuple[str, ...],
-    parquet: bool,
-    reader: str | None,
-    mode: str,
-    window_span_days: float,
-) -> None:
+def run_command(inputs: tuple[str, ...], out: str, **opts: Any) -> None:
     """Ingest INPUTS, then near duplicates, stories and provenance, into OUT."""
-    _run(
-        lambda: run_all(
-            list(inputs),
-            out,
-            _options(
-                master,
-                conf,
-                parquet=parquet,
-                reader=reader,
-                mode=mode,
-                window_span_days=window_span_days,
-            ),
-        )
-    )
+    _run(lambda: run_all(list(inputs), out, _options(**opts)))
 
 
 @spark_group.command("ingest")
 @_ingest_options
 @_spark_options
-def ingest_command(
-    inputs: tuple[str, ...],
-    out: str,
-    master: str | None,
-    conf: tuple[str, ...],
-    parquet: bool,
-    reader: str | None,
-) -> None:
+def ingest_command(inputs: tuple[str, ...], out: str, **opts: Any) -> None:
     """Read and clean INPUTS (files, folders, URIs) into OUT/articles."""
-    _run(
-        lambda: run_ingest(
-            list(inputs), out, _options(master, conf, parquet=parquet, reader=reader)
-        )
-    )
+    _run(lambda: run_ingest(list(inputs), out, _options(**opts)))
 
 
 @spark_group.command("neardup")
 @_spark_options
-def neardup_command(out: str, master: str | None, conf: tuple[str, ...]) -> None:
+def neardup_command(out: str, **opts: Any) -> None:
     """Near-duplicate pairs of OUT/articles into OUT/neardup."""
-    _run(lambda: run_neardup(out, _options(master, conf)))
+    _run(lambda: run_neardup(out, _options(**opts)))
 
 
 @spark_group.command("stories")
 @_story_options
 @_spark_options
-def stories_command(
-    out: str, master: str | None, conf: tuple[str, ...], mode: str, window_span_days: float
-) -> None:
+def stories_command(out: str, **opts: Any) -> None:
     """Assign OUT/articles to stories into OUT/stories and OUT/story_list."""
-    _run(
-        lambda: run_stories(
-            out, _options(master, conf, mode=mode, window_span_days=window_span_days)
-        )
-    )
+    _run(lambda: run_stories(out, _options(**opts)))
 
 
 @spark_group.command("provenance")
+@_provenance_option
 @_spark_options
-def provenance_command(out: str, master: str | None, conf: tuple[str, ...]) -> None:
+def provenance_command(out: str, **opts: Any) -> None:
     """Reuse links within each story of OUT/stories into OUT/reuse."""
-    _run(lambda: run_provenance(out, _options(master, conf)))
+    _run(lambda: run_provenance(out, _options(**opts)))
 
 
 @spark_group.command("load")

@@ -55,11 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p)
         if name == "run":
             _story_options(p)
+            _provenance_options(p)
     _common(sub.add_parser("neardup", help="near-duplicate pairs"))
     p = sub.add_parser("stories", help="assign stories")
     _story_options(p)
     _common(p)
-    _common(sub.add_parser("provenance", help="reuse links within each story"))
+    p = sub.add_parser("provenance", help="reuse links within each story")
+    _provenance_options(p)
+    _common(p)
     p = sub.add_parser("load", help="load outputs into an archive (no Spark needed)")
     p.add_argument("out", help="output folder written by the jobs")
     p.add_argument("--db", required=True, help="archive file")
@@ -71,6 +74,12 @@ def _story_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=("exact", "windowed"), default="exact")
     parser.add_argument("--window-span-days", type=float, default=30.0)
     parser.add_argument("--story-window-days", type=float, default=IndexOptions().window_days)
+
+
+def _provenance_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-story-size", type=int, help="skip stories with more articles (all pairs aligned)"
+    )
 
 
 def _options(args: argparse.Namespace) -> RunOptions:
@@ -97,6 +106,9 @@ def _options(args: argparse.Namespace) -> RunOptions:
             options.stories, mode=args.mode, window_span_days=args.window_span_days, index=index
         )
         options = replace(options, stories=stories)
+    if getattr(args, "max_story_size", None) is not None:
+        provenance = replace(options.provenance, max_story_size=args.max_story_size)
+        options = replace(options, provenance=provenance)
     return options
 
 

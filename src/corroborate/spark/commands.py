@@ -12,7 +12,7 @@ from corroborate.archive import Archive
 from corroborate.neardup import NearDupOptions
 from corroborate.spark.ingest import SparkIngestOptions, ingest_job
 from corroborate.spark.load import load_outputs
-from corroborate.spark.provenance import neardup_job, provenance_job
+from corroborate.spark.provenance import SparkProvenanceOptions, neardup_job, provenance_job
 from corroborate.spark.session import SparkSettings, spark_session
 from corroborate.spark.stories import SparkStoryOptions, stories_job
 
@@ -35,6 +35,7 @@ class RunOptions:
     ingest: SparkIngestOptions = field(default_factory=SparkIngestOptions)
     stories: SparkStoryOptions = field(default_factory=SparkStoryOptions)
     neardup: NearDupOptions = field(default_factory=NearDupOptions)
+    provenance: SparkProvenanceOptions = field(default_factory=SparkProvenanceOptions)
 
 
 def run_ingest(inputs: Sequence[str], out: str, options: RunOptions) -> dict[str, Any]:
@@ -54,7 +55,8 @@ def run_stories(out: str, options: RunOptions) -> dict[str, Any]:
 
 def run_provenance(out: str, options: RunOptions) -> dict[str, Any]:
     spark = spark_session(options.settings)
-    return {"provenance": {"reuse_links": provenance_job(spark, out), "out": out}}
+    links = provenance_job(spark, out, options.provenance)
+    return {"provenance": {"reuse_links": links, "out": out}}
 
 
 def run_all(inputs: Sequence[str], out: str, options: RunOptions) -> dict[str, Any]:

@@ -43,8 +43,16 @@ NEARDUP_COLUMNS = "a string, b string, similarity double"
 
 @dataclass(frozen=True, slots=True)
 class SparkProvenanceOptions:
+    """Aligner and reuse options, limits, and an optional cap on story size.
+
+    Every pair of a story is aligned, so a story of n articles costs n(n-1)/2
+    alignments; ``max_story_size`` skips larger stories (None: none skipped,
+    as on one machine).
+    """
+
     provenance: ProvenanceOptions = field(default_factory=ProvenanceOptions)
     limits: Limits = field(default_factory=Limits)
+    max_story_size: int | None = None
 
 
 def _story_edges(
@@ -78,7 +86,10 @@ def provenance_job(
     options = options or SparkProvenanceOptions()
     articles = spark.read.parquet(f"{out}/articles").where("current").select("id", "record")
     stories = spark.read.parquet(f"{out}/stories").select("article_id", "story_id", "position")
-    sizes = stories.groupBy("story_id").count().where("count >= 2").select("story_id")
+    sizes = stories.groupBy("story_id").count().where("count >= 2")
+    if options.max_story_size is not None:
+        sizes = sizes.where(f"count <= {int(options.max_story_size)}")
+    sizes = sizes.select("story_id")
     joined = stories.join(sizes, "story_id").join(articles, stories["article_id"] == articles["id"])
     grouped = joined.rdd.map(lambda r: (r["story_id"], (r["position"], r["record"]))).groupByKey()
     edges = grouped.flatMap(lambda item: _story_edges(item, options))
