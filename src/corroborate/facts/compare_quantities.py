@@ -244,7 +244,9 @@ def score_block(
         if not compatible(block[i], block[j])
     ]
     if disagreeing:
-        features = np.asarray([conflict_features(block, link, i, j, row) for i, j, row in disagreeing])
+        features = np.asarray(
+            [conflict_features(block, link, i, j, row) for i, j, row in disagreeing]
+        )
         for (i, j, row), value in zip(
             disagreeing, model.conflict.probability(features), strict=True
         ):
