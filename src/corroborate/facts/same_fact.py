@@ -64,7 +64,10 @@ class LinearModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, object], expected: tuple[str, ...]) -> LinearModel:
-        names = tuple(data.get("features", ()))  # type: ignore[arg-type]
+        raw_names = data.get("features", ())
+        names: tuple[str, ...] = (
+            tuple(str(name) for name in raw_names) if isinstance(raw_names, (list, tuple)) else ()
+        )
         if names != expected:
             raise CorroborateError(
                 f"same-fact weights were fitted for features {names}, this code has "
