@@ -9,6 +9,7 @@ Neither loader ever touches the network.
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -53,9 +54,22 @@ def load_spacy(exclude: tuple[str, ...] = ("parser", "lemmatizer")) -> Language:
 
 
 def load_wordllama() -> Any:
-    """Load wordllama's bundled 256-d static embeddings from the installed package."""
-    import wordllama
-    from wordllama import WordLlama
+    """Load wordllama's bundled 256-d static embeddings from the installed package.
+
+    wordllama calls ``logging.basicConfig(level=INFO)`` when imported; the root
+    logger is put back as it was, so loading the model does not make every
+    library (httpx, urllib3...) log each request to stderr.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        import wordllama
+        from wordllama import WordLlama
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
 
     folder = os.path.dirname(wordllama.__file__)
     return WordLlama.load(cache_dir=folder, disable_download=True)
