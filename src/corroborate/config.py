@@ -18,7 +18,13 @@ DEFAULT_DB = Path("corroborate.db")
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Size and time budgets that keep hostile or broken input from hurting a run."""
+    """Size and time budgets that keep hostile or broken input from hurting a run.
+
+    ``reader_time_budget_s`` bounds each reader call (content sniffing plus
+    reading one input), which runs in a worker process killed on overrun; 0 or
+    None reads in-process with no time budget (for callers that isolate work
+    themselves, such as Spark executors with task timeouts).
+    """
 
     max_input_bytes: int = 20 * 1024 * 1024
     max_decompressed_bytes: int = 50 * 1024 * 1024
@@ -26,7 +32,7 @@ class Limits:
     http_timeout_s: float = 20.0
     http_total_timeout_s: float = 120.0
     http_max_redirects: int = 5
-    reader_time_budget_s: float = 30.0
+    reader_time_budget_s: float | None = 30.0
     allow_private_urls: bool = False
 
 

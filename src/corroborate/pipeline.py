@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from corroborate.archive import Archive
+from corroborate.budget import read_input
 from corroborate.cleaning import clean_article
 from corroborate.config import Context
 from corroborate.errors import InputError, UsageError
@@ -163,11 +164,15 @@ class Prepared:
 def prepare(
     raw: RawInput, ctx: Context, registry: ReaderRegistry, options: IngestOptions
 ) -> Prepared:
-    """Read and clean one input (no archive involved); errors are returned, not raised."""
+    """Read and clean one input (no archive involved); errors are returned, not raised.
+
+    The reader runs under ``ctx.limits.reader_time_budget_s`` in the registry's
+    worker process (:mod:`corroborate.budget`): an overrun or a crashed worker
+    is an :class:`InputError` for this input only.
+    """
     check_steps(options.steps)
     try:
-        reader = registry.get(options.reader) if options.reader else registry.choose(raw)
-        output = reader.read(raw, ctx)
+        reader_name, output = read_input(raw, ctx, registry, options.reader)
     except InputError as exc:
         return Prepared(errors=[exc])
     prepared = Prepared(
@@ -175,7 +180,7 @@ def prepare(
     )
     if not (output.articles or output.links or output.errors):
         detail = "; ".join(output.warnings)
-        reason = f"no articles found by the {reader.name} reader" + (
+        reason = f"no articles found by the {reader_name} reader" + (
             f" ({detail})" if detail else ""
         )
         return Prepared(errors=[InputError(raw.name, reason)])
@@ -297,23 +302,31 @@ def ingest(
     ctx: Context,
     options: IngestOptions | None = None,
     on_outcome: Callable[[IngestOutcome], None] | None = None,
+    registry: ReaderRegistry | None = None,
 ) -> IngestReport:
     """Ingest every file, directory, URL or ``-`` in ``sources`` into ``archive``.
 
-    One bad input never stops the others: each gets an outcome with a reason.
+    One bad input never stops the others: each gets an outcome with a reason
+    (an input whose reader overruns ``ctx.limits.reader_time_budget_s`` too).
+    ``registry`` defaults to the built-in readers; its reader worker process is
+    stopped when the run ends.
     """
     options = options or IngestOptions()
-    registry = default_registry()
+    registry = registry or default_registry()
     if options.reader:
         registry.get(options.reader)  # an unknown name fails now, listing the valid ones
     report = IngestReport()
-    for item in expand_sources(sources, ctx.limits):
-        if item.raw is None:
-            assert item.error is not None
-            error = IngestOutcome(item.name, "error", reason=item.error.reason)
-            report.outcomes.append(error)
-            if on_outcome is not None:
-                on_outcome(error)
-            continue
-        report.outcomes.extend(ingest_raw(item.raw, archive, ctx, registry, options, on_outcome))
+    try:
+        for item in expand_sources(sources, ctx.limits):
+            if item.raw is None:
+                assert item.error is not None
+                error = IngestOutcome(item.name, "error", reason=item.error.reason)
+                report.outcomes.append(error)
+                if on_outcome is not None:
+                    on_outcome(error)
+                continue
+            outcomes = ingest_raw(item.raw, archive, ctx, registry, options, on_outcome)
+            report.outcomes.extend(outcomes)
+    finally:
+        registry.close()
     return report

@@ -9,12 +9,18 @@ name fails with the list of valid ones.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from corroborate.config import Context
 from corroborate.errors import InputError, UsageError
 from corroborate.model import Article
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corroborate.budget import ReaderWorker
 
 __all__ = [
     "RawInput",
@@ -85,6 +91,8 @@ class ReaderRegistry:
 
     def __init__(self, readers: Iterable[Reader] = ()) -> None:
         self._readers: dict[str, Reader] = {}
+        self._worker: ReaderWorker | None = None
+        self._worker_lock = threading.Lock()
         for reader in readers:
             self.register(reader)
 
@@ -92,7 +100,28 @@ class ReaderRegistry:
         if reader.name in self._readers:
             raise UsageError(f"a reader named {reader.name!r} is already registered")
         self._readers[reader.name] = reader
+        if self._worker is not None:
+            self._worker.stop()  # its copy of the registry lacks this reader; refork on next read
         return reader
+
+    def worker(self) -> ReaderWorker:
+        """The worker process that runs this registry's readers under the time budget.
+
+        Created on first use (the process itself on the first read) and stopped by
+        :meth:`close`, when the registry is garbage-collected, or at exit.
+        """
+        with self._worker_lock:
+            if self._worker is None:
+                from corroborate.budget import ReaderWorker
+
+                self._worker = ReaderWorker()
+                weakref.finalize(self, self._worker.stop)
+            return self._worker
+
+    def close(self) -> None:
+        """Stop the reader worker process, if one is running (reads start a new one)."""
+        if self._worker is not None:
+            self._worker.stop()
 
     def names(self) -> list[str]:
         return sorted(self._readers)

@@ -1,0 +1,303 @@
+"""Readers under a time budget: each read runs in a worker process that is killed on overrun.
+
+A hostile input can make a reader hang where Python cannot interrupt it (lxml's C
+parser, a regular expression that backtracks for hours), so signals and threads
+are not enough. :func:`read_input` sends the raw bytes to a persistent worker
+process forked from the caller (so it holds the caller's registry, custom
+readers included, without pickling it), waits at most
+``Limits.reader_time_budget_s`` seconds for the articles to come back, and on
+overrun kills the worker (``SIGKILL``) and fails that one input with an
+:class:`InputError` naming the input, the reader and the budget. The next read
+forks a fresh worker. A worker that dies (a crash in C code, the out-of-memory
+killer) fails its input the same way instead of taking the run down.
+
+The worker belongs to its :class:`~corroborate.readers.base.ReaderRegistry`
+(created on the first budgeted read, stopped by ``registry.close()``, when the
+registry is garbage-collected, or at exit), so one worker serves every input of
+a run. A budget of 0 or None, or a platform without ``fork``, reads in-process
+with no budget.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import pickle
+import signal
+import socket
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from corroborate.config import Context, Limits
+from corroborate.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corroborate.readers.base import RawInput, Reader, ReaderOutput, ReaderRegistry
+
+__all__ = ["ReaderWorker", "budget_of", "read_in_process", "read_input"]
+
+PARENT_CHECK_S = 1.0
+SLOT_BYTES = 256
+
+
+def budget_of(limits: Limits) -> float | None:
+    """The reader time budget in seconds, or None for in-process reads without one."""
+    budget = limits.reader_time_budget_s
+    if budget is None or budget <= 0 or not hasattr(os, "fork"):
+        return None
+    return float(budget)
+
+
+def read_in_process(
+    raw: RawInput, ctx: Context, registry: ReaderRegistry, reader_name: str | None
+) -> tuple[str, ReaderOutput]:
+    """Choose a reader (or take the named one) and read ``raw`` here, without a budget."""
+    reader = registry.get(reader_name) if reader_name else registry.choose(raw)
+    return reader.name, reader.read(raw, ctx)
+
+
+def read_input(
+    raw: RawInput, ctx: Context, registry: ReaderRegistry, reader_name: str | None
+) -> tuple[str, ReaderOutput]:
+    """The chosen reader's name and output for ``raw``, read under the time budget.
+
+    Raises :class:`InputError` when the input is bad, the reader overran the
+    budget or its worker died; an unexpected exception inside a reader is
+    raised again here with the worker's traceback as a note.
+    """
+    budget = budget_of(ctx.limits)
+    if budget is None:
+        return read_in_process(raw, ctx, registry, reader_name)
+    if reader_name:
+        registry.get(reader_name)  # an unknown name fails here, listing the valid ones
+    return registry.worker().read(registry, raw, reader_name, ctx.limits, budget)
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    raw: RawInput
+    reader: str | None
+    limits: Limits
+
+
+class ReaderWorker:
+    """One forked worker process that reads inputs sent over a socket, one at a time.
+
+    Thread-safe: concurrent callers take turns. ``stop`` kills the process; the
+    next :meth:`read` starts a new one.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._conn: Connection | None = None
+        # Shared with the forked worker: the name of the reader it is running, so
+        # an overrun names the reader without a message round trip per input.
+        self._slot = mmap.mmap(-1, SLOT_BYTES)
+
+    @property
+    def pid(self) -> int | None:
+        return self._pid
+
+    def read(
+        self,
+        registry: ReaderRegistry,
+        raw: RawInput,
+        reader_name: str | None,
+        limits: Limits,
+        budget: float,
+    ) -> tuple[str, ReaderOutput]:
+        """Read ``raw`` in the worker, giving up after ``budget`` seconds (see module doc)."""
+        with self._lock:
+            deadline = time.monotonic() + budget
+            conn = self._send(registry, _Request(raw, reader_name, limits))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not conn.poll(remaining):
+                chosen = self._chosen()
+                self._stop()
+                raise InputError(raw.name, _overrun(chosen, budget))
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                chosen = self._chosen()
+                status = self._stop()
+                raise InputError(raw.name, _died(chosen, status)) from None
+            return _answer(raw, message)
+
+    def _chosen(self) -> str | None:
+        """The reader the worker chose for the current input (None while still sniffing)."""
+        return _slot_read(self._slot)
+
+    def _send(self, registry: ReaderRegistry, request: _Request) -> Connection:
+        """Send ``request`` to a live worker, starting (or restarting) one as needed."""
+        for attempt in range(2):
+            if self._conn is None:
+                self._start(registry)
+            assert self._conn is not None
+            try:
+                _slot_write(self._slot, None)
+                self._conn.send(request)
+                return self._conn
+            except (BrokenPipeError, ConnectionResetError):
+                self._stop()  # died between reads (killed from outside); one fresh try
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _start(self, registry: ReaderRegistry) -> None:
+        parent_end, child_end = socket.socketpair()
+        parent_pid = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outcomes
+            code = 0
+            try:
+                parent_end.close()
+                _serve(Connection(child_end.detach()), registry, parent_pid, self._slot)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        child_end.close()
+        self._pid = pid
+        self._conn = Connection(parent_end.detach())
+
+    def _stop(self) -> int | None:
+        """Kill and reap the worker; its wait status, or None when there was none."""
+        pid, conn = self._pid, self._conn
+        self._pid = self._conn = None
+        if conn is not None:
+            conn.close()
+        if pid is None:
+            return None
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            return None
+
+    def stop(self) -> None:
+        """Stop the worker process (a later read starts a new one)."""
+        with self._lock:
+            self._stop()
+
+
+def _reader_label(reader: str | None) -> str:
+    return f"the {reader} reader" if reader else "choosing a reader (content sniffing)"
+
+
+def _overrun(reader: str | None, budget: float) -> str:
+    return (
+        f"{_reader_label(reader)} took longer than the {budget:g}-second time budget "
+        "(limits.reader_time_budget_s); stopped, nothing stored from this input"
+    )
+
+
+def _died(reader: str | None, status: int | None) -> str:
+    if status is not None and os.WIFSIGNALED(status):
+        how = f"killed by signal {os.WTERMSIG(status)}"
+    elif status is not None and os.WIFEXITED(status):
+        how = f"exit code {os.WEXITSTATUS(status)}"
+    else:
+        how = "lost"
+    return (
+        f"{_reader_label(reader)} crashed its worker process ({how}); "
+        "nothing stored from this input"
+    )
+
+
+def _slot_write(slot: mmap.mmap, name: str | None) -> None:
+    data = (name or "").encode("utf-8")[: SLOT_BYTES - 2]
+    slot[:2] = len(data).to_bytes(2, "little")
+    slot[2 : 2 + len(data)] = data
+
+
+def _slot_read(slot: mmap.mmap) -> str | None:
+    size = int.from_bytes(slot[:2], "little")
+    return slot[2 : 2 + size].decode("utf-8", "replace") or None
+
+
+def _answer(raw: RawInput, message: tuple[Any, ...]) -> tuple[str, Any]:
+    """Turn the worker's final message into a result or the exception it stands for."""
+    kind = message[0]
+    if kind == "output":
+        name, output, errors = message[1], message[2], message[3]
+        output.errors = [InputError(source, reason) for source, reason in errors]
+        return name, output
+    if kind == "input-error":
+        raise InputError(message[1], message[2])
+    if kind == "usage-error":
+        from corroborate.errors import UsageError
+
+        raise UsageError(message[1])
+    exc: BaseException = message[1]
+    exc.add_note(
+        f"raised by {_reader_label(message[3])} on {raw.name} in its worker:\n{message[2]}"
+    )
+    raise exc
+
+
+def _serve(conn: Connection, registry: ReaderRegistry, parent_pid: int, slot: mmap.mmap) -> None:
+    """The worker's loop: read each request with the inherited registry, answer, repeat.
+
+    Exits when the parent closes its end or is gone. Ctrl-C is left to the
+    parent, which stops the worker itself.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)  # an event loop's wakeup socket is the parent's, not ours
+    contexts: dict[Limits, Context] = {}
+    while True:
+        if not conn.poll(PARENT_CHECK_S):
+            if os.getppid() != parent_pid:
+                return
+            continue
+        try:
+            request: _Request = conn.recv()
+        except (EOFError, OSError):
+            return
+        ctx = contexts.setdefault(request.limits, Context(limits=request.limits))
+        message = _handle(request, ctx, registry, slot)
+        try:
+            conn.send(message)  # pickles in full before writing, so a failure sends nothing
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            failure = RuntimeError(f"reader output cannot be sent back: {exc}")
+            conn.send(("raise", failure, "", _slot_read(slot)))
+
+
+def _handle(
+    request: _Request, ctx: Context, registry: ReaderRegistry, slot: mmap.mmap
+) -> tuple[Any, ...]:
+    """Run one request; the final message to send (a result or an error to raise)."""
+    from corroborate.errors import UsageError
+
+    try:
+        reader: Reader = (
+            registry.get(request.reader) if request.reader else registry.choose(request.raw)
+        )
+        _slot_write(slot, reader.name)
+        output = reader.read(request.raw, ctx)
+        errors = [(e.source, e.reason) for e in output.errors]
+        output.errors = []
+        return ("output", reader.name, output, errors)
+    except InputError as exc:
+        return ("input-error", exc.source, exc.reason)
+    except UsageError as exc:
+        return ("usage-error", str(exc))
+    except Exception as exc:
+        return ("raise", _portable(exc), traceback.format_exc(), _slot_read(slot))
+
+
+def _portable(exc: Exception) -> BaseException:
+    """``exc`` itself when it survives pickling, else a RuntimeError describing it."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
