@@ -61,7 +61,9 @@ class Target:
 
         self.registry = default_registry()
         self.readers = self.registry.names()
-        self.ctx = Context(limits=Limits(max_items_per_input=200))
+        # Readers in-process (no time-budget worker) so atheris sees their coverage;
+        # libFuzzer's -timeout is the hang detector here.
+        self.ctx = Context(limits=Limits(max_items_per_input=200, reader_time_budget_s=0))
         self.options = IngestOptions()
         self.out, self.slow_s = out, slow_s
         self.stats: dict[str, Any] = {"inputs": 0, "crashes": {}, "slowest": {}}
