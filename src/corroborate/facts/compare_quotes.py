@@ -20,11 +20,17 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from corroborate.facts.records import ArticleFacts, Evidence, Quotation
+from corroborate.facts.spelling import expand_contractions, fold_word, same_letters
 from corroborate.text import STOPWORDS, normalize_for_matching
 
 __all__ = ["QuoteGroup", "QuoteOptions", "QuoteVariant", "compare_quotes", "quote_words", "relate"]
 
 _SEVERITY = {"verbatim": 0, "trimmed": 1, "altered": 2, "paraphrase-in-quotes": 3}
+# "population's" and "populations'" are one word for comparing quotes.
+_POSSESSIVE = re.compile(r"(\w)(?:'s|s')(?=\W|$)")
+_TITLE_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_ON_THE_HOUR = re.compile(r"(\d):00\b")  # "6:00 p.m." = "6 p.m."
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:'[^\W\d_]+)*|\.\.\.")
 
 
@@ -35,12 +41,17 @@ class QuoteOptions:
     ``min_cover``: share of the shorter quote's words found in order in the
     other for a wording match; ``altered_cover``: above this a non-identical
     match is ``altered``, below it a paraphrase; ``min_rare_overlap``: IDF-weighted
-    share of rare words two same-speaker quotes need to count as one statement.
+    share of rare words two same-speaker quotes need to count as one statement;
+    ``min_words``: shorter quotes (titles, scare quotes) join only identical ones;
+    ``max_length_ratio``: two quotes this many times longer than each other are
+    never taken for a paraphrase of one statement.
     """
 
     min_cover: float = 0.5
     altered_cover: float = 0.6
     min_rare_overlap: float = 0.45
+    min_words: int = 3
+    max_length_ratio: float = 3.0
 
 
 @dataclass(slots=True)
@@ -88,9 +99,15 @@ class QuoteGroup:
 
 
 def quote_words(text: str) -> list[str]:
-    """Lower-cased words of a quote, typography folded; "..." kept as an ellipsis marker."""
+    """Lower-cased words of a quote, typography, spelling variants and contractions folded
+    ("realised" = "realized", "I'm" = "I am"); bracketed editorial insertions
+    ("[the police]", "(its direction)") left out; "..." kept as an ellipsis marker."""
     folded = normalize_for_matching(text).lower().replace("’", "'")
-    return _TOKEN.findall(folded)
+    folded = _POSSESSIVE.sub(r"\1", _BRACKETED.sub(" ", folded))
+    folded = _ON_THE_HOUR.sub(r"\1", folded)
+    return [
+        fold_word(part) for token in _TOKEN.findall(folded) for part in expand_contractions(token)
+    ]
 
 
 def _contiguous(short: list[str], long: list[str]) -> bool:
@@ -117,21 +134,44 @@ def relate(a: Quotation, b: Quotation) -> str:
         return "verbatim"
     if _contiguous(wa, wb):
         return "verbatim" if a.partial else "trimmed"
-    if _contiguous(wb, wa):
-        return "verbatim"
+    if _contiguous(wb, wa) or _keeps_all_of(wa, wb):
+        return "verbatim"  # a is the fuller version: b was cut from it
     matcher = SequenceMatcher(None, wa, wb, autojunk=False)
     changed: list[str] = []
-    for op, i1, i2, _j1, _j2 in matcher.get_opcodes():
+    replaced: list[str] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "replace" and same_letters(wa[i1:i2], wb[j1:j2]):
+            continue  # "pick-up" / "pickup"
         if op in ("replace", "delete"):
             changed.extend(wa[i1:i2])
+        if op == "replace":
+            replaced.extend(wb[j1:j2])
     if not changed:
         # Every word of a is in b, in order, with gaps: an ellipsis or a cut.
-        return "trimmed"
-    if not _substantive(changed) and not _substantive(
-        [w for op, _i1, _i2, j1, j2 in matcher.get_opcodes() if op == "replace" for w in wb[j1:j2]]
-    ):
+        return "verbatim" if not replaced and wa != wb and _compound_only(wa, wb) else "trimmed"
+    if not _substantive(changed) and not _substantive(replaced):
         return "verbatim" if a.partial else "trimmed"
     return "altered"
+
+
+def _keeps_all_of(wa: list[str], wb: list[str]) -> bool:
+    """True when every word of ``wb`` but function words appears in ``wa`` in order."""
+    matcher = SequenceMatcher(None, wb, wa, autojunk=False)
+    for op, i1, i2, _j1, _j2 in matcher.get_opcodes():
+        if op in ("replace", "delete") and _substantive(wb[i1:i2]):
+            return False
+    return len(wb) < len(wa)
+
+
+def _title_like(text: str) -> bool:
+    """A short quote in title case ("The Hunger Games", "Most Likely to Succeed")."""
+    tokens = _TITLE_WORD.findall(text)
+    content = [t for t in tokens if t.lower() not in STOPWORDS]
+    return 0 < len(tokens) <= 6 and bool(content) and all(t[:1].isupper() for t in content)
+
+
+def _compound_only(wa: list[str], wb: list[str]) -> bool:
+    return "".join(wa) == "".join(wb)
 
 
 def _diff(a: str, b: str) -> list[dict[str, str]]:
@@ -208,8 +248,12 @@ def compare_quotes(
     for i, best in enumerate(best_of):
         for score, j, kind in best.values():
             back = best_of[j].get(quotes[i].evidence.article)
-            if back is None or back[1] != i:
-                continue  # only mutual best matches: one version per article and statement
+            # Mutual best matches only (one version per article and statement), except
+            # that a quote which is part of a longer one joins it even when another
+            # outlet split the statement into several quotes.
+            part_of = kind == "wording" and len(words[i]) < len(words[j])
+            if not part_of and (back is None or back[1] != i):
+                continue
             links[(min(i, j), max(i, j))] = _Link(score, kind)
             parent[find(i)] = find(j)
     members: dict[int, list[int]] = {}
@@ -231,8 +275,10 @@ def _link_score(
     """How strongly two quotes look like versions of one statement, and why."""
     same_speaker = _speakers_compatible(qa.speaker_key, qb.speaker_key)
     short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    if len(short) < 2 and short != long:
+    if len(short) < options.min_words and short != long:
         return 0.0, ""
+    if short != long and (_title_like(qa.text) or _title_like(qb.text)):
+        return 0.0, ""  # a title or a name joins only the same title
     long_set = set(long)
     # Cheap upper bound of the in-order cover: skips the diff for unrelated quotes.
     bound = sum(1 for w in short if w in long_set) / len(short)
@@ -242,40 +288,93 @@ def _link_score(
     if (
         cover >= options.min_cover
         and (same_speaker or cover >= 0.8)
-        and (len(short) >= 3 or cover == 1.0)
+        and (len(short) >= options.min_words or cover == 1.0)
+        and _substantive([w for w in short if w in long_set])
     ):
         return 1.0 + cover, "wording"
-    if same_speaker and qa.speaker_key and qb.speaker_key and min(len(wa), len(wb)) >= 5:
+    if (
+        same_speaker
+        and qa.speaker_key
+        and qb.speaker_key
+        and min(len(wa), len(wb)) >= 5
+        and len(long) <= options.max_length_ratio * len(short)
+    ):
         overlap = _rare_overlap(wa, wb, idf)
         if overlap >= options.min_rare_overlap:
             return overlap, "paraphrase"
     return 0.0, ""
 
 
-def _fidelity(
+def _best_partner(
     quotes: list[Quotation],
     i: int,
     idxs: list[int],
     links: dict[tuple[int, int], _Link],
     options: QuoteOptions,
 ) -> tuple[str, int | None]:
+    """Fidelity of quote ``i`` against the aligned version it is most faithful to."""
     best: tuple[int, int | None, str] = (99, None, "single-source")
     for j in idxs:
         link = links.get((min(i, j), max(i, j)))
         if link is None:
             continue  # judged only against the versions it was aligned with
-        relation = relate(quotes[i], quotes[j])
-        if relation == "altered":
-            short = quote_words(quotes[i].text)
-            long = quote_words(quotes[j].text)
-            if len(short) > len(long):
-                short, long = long, short
-            if _cover(short, long) < options.altered_cover or (link and link.kind == "paraphrase"):
-                relation = "paraphrase-in-quotes"
+        relation = _relation(quotes[i], quotes[j], link, options)
         rank = _SEVERITY[relation]
         if rank < best[0]:
             best = (rank, j, relation)
     return best[2], best[1]
+
+
+def _relation(a: Quotation, b: Quotation, link: _Link | None, options: QuoteOptions) -> str:
+    relation = relate(a, b)
+    if relation == "altered":
+        short, long = quote_words(a.text), quote_words(b.text)
+        if len(short) > len(long):
+            short, long = long, short
+        if _cover(short, long) < options.altered_cover or (link and link.kind == "paraphrase"):
+            relation = "paraphrase-in-quotes"
+    return relation
+
+
+def _fidelities(
+    quotes: list[Quotation],
+    idxs: list[int],
+    links: dict[tuple[int, int], _Link],
+    options: QuoteOptions,
+) -> dict[int, tuple[str, int | None]]:
+    """Fidelity of each quote of a group, and the quote it was judged against.
+
+    A quote's support is the number of articles whose aligned version says the
+    same words (itself included). Each quote is judged against the aligned
+    versions that are at least as well supported and takes the worst of those
+    relations, so when two camps of outlets quote a statement differently both
+    show, while a faithful version is never marked down because of a lone
+    misquote of it.
+    """
+    agree = {"verbatim", "trimmed"}
+    relation: dict[tuple[int, int], str] = {}
+    support = {i: {quotes[i].evidence.article} for i in idxs}
+    for (i, j), link in links.items():
+        if i not in support or j not in support:
+            continue
+        relation[(i, j)] = _relation(quotes[i], quotes[j], link, options)
+        relation[(j, i)] = _relation(quotes[j], quotes[i], link, options)
+        if relation[(i, j)] in agree or relation[(j, i)] in agree:
+            support[i].add(quotes[j].evidence.article)
+            support[j].add(quotes[i].evidence.article)
+    out: dict[int, tuple[str, int | None]] = {}
+    for i in idxs:
+        judged = [
+            (_SEVERITY[relation[(i, j)]], j)
+            for j in idxs
+            if (i, j) in relation and len(support[j]) >= len(support[i])
+        ]
+        if judged:
+            _rank, j = max(judged)
+            out[i] = (relation[(i, j)], j)
+        else:
+            out[i] = _best_partner(quotes, i, idxs, links, options)
+    return out
 
 
 def _group(
@@ -285,9 +384,10 @@ def _group(
     options: QuoteOptions,
 ) -> QuoteGroup:
     variants: dict[str, QuoteVariant] = {}
+    judged = _fidelities(quotes, idxs, links, options)
     for i in idxs:
         q = quotes[i]
-        fidelity, other = _fidelity(quotes, i, idxs, links, options)
+        fidelity, other = judged[i]
         key = " ".join(quote_words(q.text))
         variant = variants.get(key)
         if variant is None:

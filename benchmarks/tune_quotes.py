@@ -1,0 +1,72 @@
+"""Choose the quote-alignment thresholds (QuoteOptions) on ECB+ dev topics 1-35.
+
+Runs the quote comparison of every dev story for a grid of thresholds and
+prints the altered-quote recall and precision of each (strict matching, see
+facts_scoring.py), best F1 first. The test topics are never read here.
+Usage: python benchmarks/tune_quotes.py [--cache /tmp/dev_facts.pkl] [--top 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corroborate.facts import StoryFacts
+from corroborate.facts.compare_quotes import QuoteOptions, compare_quotes
+from corroborate.facts.extract import article_key
+from corroborate.text import article_sentences
+from ecbplus_articles import DEV_TOPICS, load_stories
+from facts_scoring import DEV_LABELS, load_labels, score
+from train_facts_pairs import extract
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--cache", type=Path, help="pickle of the extracted dev facts (made if absent)"
+    )
+    parser.add_argument("--top", type=int, default=10)
+    args = parser.parse_args()
+    labels = load_labels(DEV_LABELS)
+    stories = load_stories(DEV_TOPICS)
+    facts = extract(stories, args.cache)
+    sentences = {
+        sid: [s.text for a in arts for s in article_sentences(a.paragraphs)]
+        for sid, arts in stories.items()
+    }
+    rows = []
+    grid = itertools.product(
+        (0.4, 0.5, 0.6), (0.5, 0.6, 0.7), (0.45, 0.55, 0.65, 0.8), (2, 3, 4), (2.0, 3.0)
+    )
+    for cover, altered, rare, words, ratio in grid:
+        options = QuoteOptions(cover, altered, rare, words, ratio)
+        results = {
+            sid: StoryFacts(
+                [article_key(a) for a in arts],
+                [],
+                compare_quotes(facts[sid], sentences[sid], options),
+                [],
+                [],
+            )
+            for sid, arts in stories.items()
+        }
+        figures = score(results, labels)
+        recall, precision = figures.altered_recall, figures.altered_precision
+        f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+        rows.append((round(f1, 3), recall, precision, figures.altered_flagged, options))
+    rows.sort(key=lambda r: (-r[0], -r[1]))
+    print("F1     recall precision flagged options")
+    for f1, recall, precision, flagged, options in rows[: args.top]:
+        print(f"{f1:.3f}  {recall:.3f}  {precision:.3f}     {flagged:4d}    {options}")
+    default = next(r for r in rows if r[4] == QuoteOptions())
+    print(
+        f"current defaults: F1 {default[0]:.3f}, recall {default[1]:.3f}, precision {default[2]:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
