@@ -231,6 +231,26 @@ def test_incremental_index_finds_what_the_batch_finds() -> None:
         index.add(["a"], [])
 
 
+def test_index_grows_past_its_buffer_and_caps_large_buckets() -> None:
+    rng = random.Random(5)
+    texts = [_text(rng, 30) for _ in range(1300)]
+    texts += [texts[0]] * 100  # one bucket far beyond max_bucket
+    opts = NearDupOptions(max_bucket=8)
+    index = NearDupIndex(opts)
+    ids = [f"t{i}" for i in range(len(texts))]
+    matches = []
+    for start in range(0, len(texts), 250):
+        matches += index.add(ids[start : start + 250], texts[start : start + 250])
+    assert index.add([], []) == []
+    assert np.array_equal(index.signatures, signatures(texts, opts))
+    copies = matches[1300:]
+    assert all(hits and hits[0] == ("t0", 1.0) for hits in copies)
+    # at most max_bucket rows per band key in each sorted run: capped, not 100 matches
+    assert max(len(hits) for hits in copies) < 40
+    rows = [[int(h[1:]) for h, _ in hits] for hits in matches]
+    assert all(r == sorted(r) for r in rows)
+
+
 @pytest.mark.shared
 def test_reuters_identical_bodies_all_found() -> None:
     root = SHARED / "data" / "reuters21578"

@@ -498,6 +498,29 @@ def article_near_duplicates(
     return [(ids[a], ids[b], s) for a, b, s in found.pair_list()]
 
 
+def _run_hits(
+    run_keys: np.ndarray, run_rows: np.ndarray, keys: np.ndarray, max_bucket: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(query text, indexed row) for every band key of ``keys`` found in one sorted run.
+
+    At most ``max_bucket`` rows per key (the lowest, as the run is sorted by key
+    then row), like :func:`candidate_pairs` does for a batch.
+    """
+    lo = np.searchsorted(run_keys, keys, side="left")
+    hi = np.searchsorted(run_keys, keys, side="right")
+    hit = (hi > lo) & (keys != 0)
+    text = np.nonzero(hit)[0]
+    first = lo[hit]
+    count = np.minimum(hi[hit] - first, max_bucket)
+    total = int(count.sum())
+    if total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # position k of hit h is first[h] + k: a ramp restarted at every hit.
+    starts = np.cumsum(count) - count
+    ramp = np.arange(total, dtype=np.int64) - np.repeat(starts, count)
+    return np.repeat(text, count).astype(np.int64), run_rows[np.repeat(first, count) + ramp]
+
+
 class NearDupIndex:
     """An incremental near-duplicate index: each batch is matched against all earlier texts.
 
@@ -509,7 +532,9 @@ class NearDupIndex:
     def __init__(self, options: NearDupOptions | None = None) -> None:
         self.options = options or NearDupOptions()
         self.ids: list[str] = []
-        self._sig = np.zeros((0, self.options.num_perm), np.uint32)
+        # Signatures in a buffer that doubles when full: appending a batch copies
+        # only the batch (a concatenate per batch would copy every earlier row).
+        self._buf = np.zeros((0, self.options.num_perm), np.uint32)
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
 
     def __len__(self) -> int:
@@ -519,34 +544,52 @@ class NearDupIndex:
         """Index a batch; for each text, the earlier texts (this batch too) it nearly duplicates."""
         if len(ids) != len(texts):
             raise UsageError(f"{len(ids)} ids for {len(texts)} texts")
+        if not texts:
+            return []
         opts = self.options
         base = len(self.ids)
         sig = signatures(texts, opts)
         keys = band_keys(sig, opts)
-        found: list[set[int]] = [set() for _ in texts]
+        queries, rows = [], []
         for run_keys, run_rows in self._runs:
-            lo = np.searchsorted(run_keys, keys, side="left")
-            hi = np.searchsorted(run_keys, keys, side="right")
-            for i, j in zip(*np.nonzero((hi > lo) & (keys != 0)), strict=True):
-                hits = run_rows[lo[i, j] : hi[i, j]][: opts.max_bucket]
-                found[int(i)].update(hits.tolist())
-        for a, b in candidate_pairs(keys, opts.max_bucket).tolist():
-            found[b].add(base + a)
-        self._sig = np.concatenate((self._sig, sig))
+            q, r = _run_hits(run_keys, run_rows, keys, opts.max_bucket)
+            queries.append(q)
+            rows.append(r)
+        inside = candidate_pairs(keys, opts.max_bucket)
+        queries.append(inside[:, 1])
+        rows.append(inside[:, 0] + base)
+        self._append(sig)
         self.ids.extend(ids)
         self._post(keys, base)
-        out: list[list[tuple[str, float]]] = []
-        for i, rows in enumerate(found):
-            if not rows:
-                out.append([])
-                continue
-            others = np.array(sorted(rows), dtype=np.int64)
-            sims = (self._sig[others] == sig[i]).mean(axis=1)
-            keep = sims >= opts.threshold
-            out.append(
-                [(self.ids[r], float(s)) for r, s in zip(others[keep], sims[keep], strict=True)]
-            )
+        # Distinct (text, earlier row) pairs, ordered by text then row; then verified.
+        codes = np.unique(np.concatenate(queries) * (base + len(texts)) + np.concatenate(rows))
+        query, other = np.divmod(codes, base + len(texts))
+        sims = np.empty(codes.size)
+        step = 1 << 14
+        for lo in range(0, codes.size, step):
+            part = slice(lo, lo + step)
+            sims[part] = (self._buf[other[part]] == sig[query[part]]).mean(axis=1)
+        keep = sims >= opts.threshold
+        query, other, sims = query[keep], other[keep], sims[keep]
+        out: list[list[tuple[str, float]]] = [[] for _ in texts]
+        for i, r, s in zip(query.tolist(), other.tolist(), sims.tolist(), strict=True):
+            out[i].append((self.ids[r], s))
         return out
+
+    @property
+    def signatures(self) -> np.ndarray:
+        """The indexed texts' signatures, one row each (a view, not a copy)."""
+        return self._buf[: len(self.ids)]
+
+    def _append(self, sig: np.ndarray) -> None:
+        used = len(self.ids)
+        if used + sig.shape[0] > self._buf.shape[0]:
+            grown = np.zeros(
+                (max(2 * self._buf.shape[0], used + sig.shape[0], 1024), sig.shape[1]), np.uint32
+            )
+            grown[:used] = self._buf[:used]
+            self._buf = grown
+        self._buf[used : used + sig.shape[0]] = sig
 
     def _post(self, keys: np.ndarray, base: int) -> None:
         flat = keys.ravel()
