@@ -13,6 +13,9 @@ Sections (results merged into benchmarks/results/perf_suite.json, a table printe
   quick (no spaCy; all), story assignment, archive write; then a measured
   end-to-end ingest on two processes (read, clean, quick features in a worker;
   store, fingerprint, assign, save in the main process). Medians of ``--runs``.
+- ``cli``: the real ``corroborate ingest`` in a child process (start-up and model
+  loads included): ``--no-stories`` on all of Reuters, and with stories (spaCy
+  features, assignment) on the first ``--cli-sample`` articles.
 - ``neardup``: corroborate.neardup vs datasketch vs rensa at equal recall
   (benchmarks/perf_neardup.py, test split).
 - ``scale``: the replicated-and-perturbed corpus of ``--total`` articles: floor,
@@ -28,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +44,7 @@ from corroborate.config import Context
 from corroborate.neardup import NearDupOptions
 from perf_data import plant_near_duplicates, read_reuters, write_jsonl
 from perf_neardup import compare as neardup_compare
-from perf_scale import assignment_curve, peak_rss_mb, replica_features, write_corpus
+from perf_scale import assignment_curve, peak_rss_mb, replica_features, rss_mb, write_corpus
 from perf_stages import (
     BIG_LIMITS,
     Timing,
@@ -151,6 +155,55 @@ def section_reuters(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
 
 
+def _cli_ingest(files: list[Path], db: Path, stories: bool) -> dict[str, str]:
+    """The real ``corroborate ingest`` in a child process on a fresh archive."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    command = [sys.executable, "-c", "from corroborate.cli import main; main()", "ingest"]
+    command += [str(f) for f in files] + ["--db", str(db), "--quiet", "--max-mb", "200"]
+    if not stories:
+        command.append("--no-stories")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"corroborate ingest failed ({done.returncode}): {done.stderr[-2000:]}")
+    return {"summary_line": done.stderr.strip().splitlines()[-1]}
+
+
+def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """What ``corroborate ingest`` itself achieves, process start-up and model loads included."""
+    files, n = reuters_files(tmp)
+    docs = read_reuters()[: args.cli_sample]
+    from perf_data import article_record
+
+    sample = tmp / "cli-sample.jsonl"
+    write_jsonl(iter([article_record(d, d.id, d.published, d.body) for d in docs]), sample)
+    db = tmp / "cli.db"
+    rows: list[Timing] = []
+    t, out = timed(
+        "corroborate ingest --no-stories",
+        n,
+        lambda: _cli_ingest(files, db, stories=False),
+        args.runs,
+        note="store only: read, clean, archive",
+    )
+    t.extra.update(out)
+    rows.append(t)
+    t, out = timed(
+        "corroborate ingest (stories, spaCy)",
+        len(docs),
+        lambda: _cli_ingest([sample], db, stories=True),
+        args.runs,
+        note=f"first {len(docs)} articles; + story features (spaCy NER, wordllama), assignment",
+    )
+    t.extra.update(out)
+    rows.append(t)
+    return {
+        "corpus": "reuters21578 via the CLI",
+        "articles": n,
+        "stages": [r.to_dict() for r in rows],
+    }
+
+
 def section_neardup(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     data = plant_near_duplicates(read_reuters(), seed=2)
     rows = neardup_compare(
@@ -179,6 +232,9 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     files = write_corpus(docs, args.total, folder)
     generate_s = time.perf_counter() - started
     size = sum(p.stat().st_size for p in files)
+    print(
+        f"scale: {len(files)} files, {size / 1e6:.0f} MB written in {generate_s:.0f}s", flush=True
+    )
     rows: list[Timing] = []
     t, _ = timed("floor: read + hash bytes", args.total, lambda: floor(files))
     t.extra["mb"] = round(size / 1e6, 1)
@@ -193,8 +249,12 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     from corroborate.neardup import NearDupIndex, article_text
 
     near = NearDupIndex()
+    read_s = read_cpu = 0.0
     for path in files:
+        c0, w0 = time.process_time(), time.perf_counter()
         articles = read_clean([path], ctx)
+        read_s += time.perf_counter() - w0
+        read_cpu += time.process_time() - c0
         c0, w0 = time.process_time(), time.perf_counter()
         for start in range(0, len(articles), 2000):
             part = articles[start : start + 2000]
@@ -207,7 +267,14 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         archive_write(articles, db)
         write_s += time.perf_counter() - w0
         write_cpu += time.process_time() - c0
-        print(f"scale: {path.name} done", flush=True)
+        done = len(near)
+        print(
+            f"scale: {path.name} done; {done} articles; fingerprint {done / fp_cpu:.0f}/s cpu; "
+            f"archive write {done / write_cpu:.0f}/s cpu; rss {rss_mb():.0f} MB; "
+            f"load {os.getloadavg()[0]:.1f}; {time.strftime('%H:%M:%S')}",
+            flush=True,
+        )
+    rows.append(Timing("read+clean, 1 process", args.total, read_s, read_cpu))
     rows.append(
         Timing(
             "fingerprint (near-dup index)",
@@ -231,6 +298,8 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     )
     return {
         "corpus": f"replicated Reuters, {args.total} articles",
+        "neardup_index_mb": round(near.nbytes / 1e6, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
         "generate_s": round(generate_s, 1),
         "bytes": size,
         "stages": [r.to_dict() for r in rows],
@@ -270,6 +339,7 @@ def section_assign(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
 SECTIONS = {
     "reuters": section_reuters,
+    "cli": section_cli,
     "neardup": section_neardup,
     "scale": section_scale,
     "assign": section_assign,
@@ -277,7 +347,7 @@ SECTIONS = {
 
 
 def print_tables(results: dict[str, Any]) -> None:
-    for name in ("reuters", "scale"):
+    for name in ("reuters", "cli", "scale"):
         if name not in results:
             continue
         print(f"\n== {name}: {results[name]['corpus']}")
@@ -323,9 +393,15 @@ def print_tables(results: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sections", default="reuters,neardup,scale,assign")
+    parser.add_argument("--sections", default="reuters,cli,neardup,scale,assign")
     parser.add_argument("--runs", type=int, default=3, help="runs per Reuters stage (median)")
     parser.add_argument("--sample", type=int, default=2000, help="articles for the spaCy stages")
+    parser.add_argument(
+        "--cli-sample",
+        type=int,
+        default=2000,
+        help="articles for `corroborate ingest` with stories",
+    )
     parser.add_argument("--total", type=int, default=1_000_000, help="size of the scaled corpus")
     parser.add_argument("--assign-budget", type=float, default=4 * 3600.0)
     parser.add_argument("--json", type=Path, default=RESULTS)
