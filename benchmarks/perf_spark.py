@@ -6,7 +6,7 @@ features) and ``provenance`` (stories up to ``--max-story-size`` articles) in
 one Spark session, and reports seconds per job and the pairwise precision,
 recall and F1 of the windowed stories against the exact ones.
 
-    python benchmarks/perf_spark.py [--master 'local[2]'] [--window-span-days 30]
+    python benchmarks/perf_spark.py [--master 'local[2]'] [--window-span-days 30] [--articles N]
 """
 
 from __future__ import annotations
@@ -43,11 +43,14 @@ def main() -> None:
     parser.add_argument("--window-span-days", type=float, default=30.0)
     parser.add_argument("--max-story-size", type=int, default=40)
     parser.add_argument("--json", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--articles", type=int, default=None, help="only the first N Reuters items (default: all)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         (folder / "in").mkdir()
-        _, n = reuters_files(folder / "in")
+        _, n = reuters_files(folder / "in", limit=args.articles)
         out = str(folder / "out")
         times: dict[str, float] = {}
         started = time.perf_counter()

@@ -63,8 +63,11 @@ from perf_stages import (
 RESULTS = Path(__file__).resolve().parent / "results" / "perf_suite.json"
 
 
-def reuters_files(folder: Path, per_file: int = 5000) -> tuple[list[Path], int]:
-    docs = read_reuters()
+def reuters_files(
+    folder: Path, per_file: int = 5000, limit: int | None = None
+) -> tuple[list[Path], int]:
+    """Reuters items (the first ``limit`` when given) as JSON Lines files of ``per_file``."""
+    docs = read_reuters()[:limit]
     from perf_data import article_record
 
     records = [article_record(d, d.id, d.published, d.body) for d in docs]
@@ -226,10 +229,13 @@ def section_neardup(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
 
 def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    docs = read_reuters()
-    folder = tmp / "scale"
     started = time.perf_counter()
-    files = write_corpus(docs, args.total, folder)
+    if args.corpus is not None:  # a corpus written by an earlier run (same --total)
+        files = sorted(args.corpus.glob("part-*.jsonl"))
+        if not files:
+            sys.exit(f"no part-*.jsonl files in {args.corpus}")
+    else:
+        files = write_corpus(read_reuters(), args.total, tmp / "scale")
     generate_s = time.perf_counter() - started
     size = sum(p.stat().st_size for p in files)
     print(
@@ -239,9 +245,12 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     t, _ = timed("floor: read + hash bytes", args.total, lambda: floor(files))
     t.extra["mb"] = round(size / 1e6, 1)
     rows.append(t)
-    t, count = timed("read+clean, 2 processes", args.total, lambda: read_clean_parallel(files, 2))
-    t.extra["articles_read"] = count
-    rows.append(t)
+    if args.parallel_read:
+        t, count = timed(
+            "read+clean, 2 processes", args.total, lambda: read_clean_parallel(files, 2)
+        )
+        t.extra["articles_read"] = count
+        rows.append(t)
     ctx = Context(limits=BIG_LIMITS)
     db = tmp / "scale.db"
     write_s = write_cpu = fp_s = fp_cpu = 0.0
@@ -301,6 +310,7 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "neardup_index_mb": round(near.nbytes / 1e6, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "generate_s": round(generate_s, 1),
+        "corpus_reused_from": str(args.corpus) if args.corpus else None,
         "bytes": size,
         "stages": [r.to_dict() for r in rows],
         "archive_bytes_per_article": round(archive_bytes / args.total, 1),
@@ -404,6 +414,15 @@ def main() -> None:
     )
     parser.add_argument("--total", type=int, default=1_000_000, help="size of the scaled corpus")
     parser.add_argument("--assign-budget", type=float, default=4 * 3600.0)
+    parser.add_argument(
+        "--corpus", type=Path, default=None, help="scale: reuse part-*.jsonl files from this folder"
+    )
+    parser.add_argument(
+        "--parallel-read",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="scale: also time read+clean on two processes (one more pass over the corpus)",
+    )
     parser.add_argument("--json", type=Path, default=RESULTS)
     parser.add_argument("--tmp", type=Path, default=None, help="scratch folder (default: temp)")
     args = parser.parse_args()
