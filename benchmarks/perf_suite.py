@@ -231,7 +231,8 @@ def section_neardup(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     started = time.perf_counter()
     if args.corpus is not None:  # a corpus written by an earlier run (same --total)
-        files = sorted(args.corpus.glob("part-*.jsonl"))
+        # write_corpus puts 20,000 records in each file: take as many as --total needs
+        files = sorted(args.corpus.glob("part-*.jsonl"))[: -(-args.total // 20_000)]
         if not files:
             sys.exit(f"no part-*.jsonl files in {args.corpus}")
     else:
@@ -253,67 +254,79 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         rows.append(t)
     ctx = Context(limits=BIG_LIMITS)
     db = tmp / "scale.db"
-    write_s = write_cpu = fp_s = fp_cpu = 0.0
-    matches = 0
-    from corroborate.neardup import NearDupIndex, article_text
+    store_limit = args.total if args.scale_store is None else args.scale_store
+    write_s = write_cpu = fp_s = fp_cpu = read_s = read_cpu = 0.0
+    matches = stored = 0
+    curve: list[dict[str, float]] = []
+    from corroborate.neardup import NearDupIndex
 
     near = NearDupIndex()
-    read_s = read_cpu = 0.0
     for path in files:
+        # Fingerprint every record (title and text as written), in batches of 2000.
+        records = [json.loads(line) for line in path.open(encoding="utf-8")]
         c0, w0 = time.process_time(), time.perf_counter()
-        articles = read_clean([path], ctx)
-        read_s += time.perf_counter() - w0
-        read_cpu += time.process_time() - c0
-        c0, w0 = time.process_time(), time.perf_counter()
-        for start in range(0, len(articles), 2000):
-            part = articles[start : start + 2000]
-            matches += sum(
-                len(m) for m in near.add([a.id for a in part], [article_text(a) for a in part])
-            )
+        for start in range(0, len(records), 2000):
+            part = records[start : start + 2000]
+            texts = [f"{r['title']}\n\n{r['text']}" for r in part]
+            matches += sum(len(m) for m in near.add([r["id"] for r in part], texts))
         fp_s += time.perf_counter() - w0
         fp_cpu += time.process_time() - c0
-        c0, w0 = time.process_time(), time.perf_counter()
-        archive_write(articles, db)
-        write_s += time.perf_counter() - w0
-        write_cpu += time.process_time() - c0
-        done = len(near)
+        curve.append({"indexed": len(near), "cpu_s": round(fp_cpu, 2), "rss_mb": round(rss_mb())})
+        if stored < store_limit:  # read+clean and archive write on the first files
+            c0, w0 = time.process_time(), time.perf_counter()
+            articles = read_clean([path], ctx)
+            read_s += time.perf_counter() - w0
+            read_cpu += time.process_time() - c0
+            c0, w0 = time.process_time(), time.perf_counter()
+            archive_write(articles, db)
+            write_s += time.perf_counter() - w0
+            write_cpu += time.process_time() - c0
+            stored += len(articles)
         print(
-            f"scale: {path.name} done; {done} articles; fingerprint {done / fp_cpu:.0f}/s cpu; "
-            f"archive write {done / write_cpu:.0f}/s cpu; rss {rss_mb():.0f} MB; "
-            f"load {os.getloadavg()[0]:.1f}; {time.strftime('%H:%M:%S')}",
+            f"scale: {path.name} done; {len(near)} fingerprinted, {fp_cpu:.0f}s cpu; "
+            f"{stored} stored; rss {rss_mb():.0f} MB; load {os.getloadavg()[0]:.1f}; "
+            f"{time.strftime('%H:%M:%S')}",
             flush=True,
         )
-    rows.append(Timing("read+clean, 1 process", args.total, read_s, read_cpu))
+    note = f"first {stored} articles"
+    if stored:
+        rows.append(Timing("read+clean, 1 process", stored, read_s, read_cpu, note=note))
     rows.append(
         Timing(
             "fingerprint (near-dup index)",
-            args.total,
+            len(near),
             fp_s,
             fp_cpu,
+            note="raw title+text of every record",
             extra={"near_duplicate_matches": matches},
         )
     )
     archive_bytes = sum(
         Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()
     )
-    rows.append(
-        Timing(
-            "archive write (store)",
-            args.total,
-            write_s,
-            write_cpu,
-            extra={"archive_mb": round(archive_bytes / 1e6, 1)},
+    if stored:
+        rows.append(
+            Timing(
+                "archive write (store)",
+                stored,
+                write_s,
+                write_cpu,
+                note=note,
+                extra={"archive_mb": round(archive_bytes / 1e6, 1)},
+            )
         )
-    )
     return {
         "corpus": f"replicated Reuters, {args.total} articles",
         "neardup_index_mb": round(near.nbytes / 1e6, 1),
+        "neardup_curve": curve,
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "generate_s": round(generate_s, 1),
         "corpus_reused_from": str(args.corpus) if args.corpus else None,
         "bytes": size,
         "stages": [r.to_dict() for r in rows],
-        "archive_bytes_per_article": round(archive_bytes / args.total, 1),
+        "archived_articles": stored,
+        "archive_bytes_per_article": round(archive_bytes / max(1, stored), 1),
+        "archive_gb_per_million": round(archive_bytes / max(1, stored) * 1e6 / 1e9, 2),
     }
 
 
@@ -416,6 +429,12 @@ def main() -> None:
     parser.add_argument("--assign-budget", type=float, default=4 * 3600.0)
     parser.add_argument(
         "--corpus", type=Path, default=None, help="scale: reuse part-*.jsonl files from this folder"
+    )
+    parser.add_argument(
+        "--scale-store",
+        type=int,
+        default=None,
+        help="scale: read+clean and archive-write only the first files up to N articles",
     )
     parser.add_argument(
         "--parallel-read",
