@@ -216,3 +216,20 @@ def test_unknown_reader_name_and_reader_input_errors_keep_their_types() -> None:
     assert prepared.errors and all(isinstance(e, InputError) for e in prepared.errors)
     assert prepared.errors[0].source == "empty.txt"
     registry.close()
+
+
+def test_ingest_reads_ahead_and_keeps_input_order(tmp_path: Path) -> None:
+    """The worker reads input n + 1 while n is stored; outcomes stay in input order,
+    with an unreadable input (a missing file) between readable ones."""
+    names = [f"{n:02d}.txt" for n in range(6)]
+    for n, name in enumerate(names):
+        (tmp_path / name).write_bytes(good_text(10 + n))
+    sources = [str(tmp_path / n) for n in names[:3]]
+    sources += [str(tmp_path / "missing.txt")] + [str(tmp_path / n) for n in names[3:]]
+    seen: list[str] = []
+    with Archive(tmp_path / "archive.db") as archive:
+        report = ingest(sources, archive, CTX, on_outcome=lambda o: seen.append(o.input))
+        assert archive.count() == 6
+    assert [Path(o.input).name for o in report.outcomes] == [Path(s).name for s in sources]
+    assert seen == [o.input for o in report.outcomes]
+    assert [o.status for o in report.outcomes].count("ingested") == 6

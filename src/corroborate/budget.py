@@ -39,7 +39,15 @@ from corroborate.errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     from corroborate.readers.base import RawInput, Reader, ReaderOutput, ReaderRegistry
 
-__all__ = ["ReaderWorker", "budget_of", "read_in_process", "read_input"]
+__all__ = [
+    "PendingRead",
+    "ReadAhead",
+    "ReadResult",
+    "ReaderWorker",
+    "budget_of",
+    "read_in_process",
+    "read_input",
+]
 
 PARENT_CHECK_S = 1.0
 SLOT_BYTES = 256
@@ -78,6 +86,68 @@ def read_input(
     return registry.worker().read(registry, raw, reader_name, ctx.limits, budget)
 
 
+ReadResult = tuple[str, "ReaderOutput"] | InputError
+
+
+class ReadAhead:
+    """Reads one input ahead: the worker reads input *n + 1* while the caller cleans
+    and stores input *n*, which hides the hand-over cost and uses a second core.
+
+    ``submit`` one input, then ``collect`` it (before the next ``submit``);
+    ``close`` gives up on anything pending. Without a budget the read happens
+    in-process at ``collect``. Input errors, overruns included, are returned;
+    a reader's unexpected exception is raised.
+    """
+
+    def __init__(self, ctx: Context, registry: ReaderRegistry, reader_name: str | None) -> None:
+        self.ctx, self.registry, self.reader_name = ctx, registry, reader_name
+        self.budget = budget_of(ctx.limits)
+        self._raw: RawInput | None = None
+        self._pending: PendingRead | None = None
+        if reader_name:
+            registry.get(reader_name)  # an unknown name fails here, listing the valid ones
+
+    @property
+    def waiting(self) -> bool:
+        return self._raw is not None
+
+    def submit(self, raw: RawInput) -> None:
+        if self._raw is not None:
+            raise RuntimeError("collect the pending read before submitting another")
+        if self.budget is not None:
+            worker = self.registry.worker()
+            self._pending = worker.submit(
+                self.registry, raw, self.reader_name, self.ctx.limits, self.budget
+            )
+        self._raw = raw
+
+    def collect(self) -> tuple[RawInput, ReadResult]:
+        raw, pending = self._raw, self._pending
+        if raw is None:
+            raise RuntimeError("nothing was submitted")
+        self._raw = self._pending = None
+        try:
+            if pending is None:
+                return raw, read_in_process(raw, self.ctx, self.registry, self.reader_name)
+            return raw, self.registry.worker().collect(pending)
+        except InputError as exc:
+            return raw, exc
+
+    def close(self) -> None:
+        if self._pending is not None:
+            self.registry.worker().cancel(self._pending)
+        self._raw = self._pending = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRead:
+    """A read sent to the worker and not collected yet."""
+
+    raw: RawInput
+    deadline: float
+    budget: float
+
+
 @dataclass(frozen=True, slots=True)
 class _Request:
     raw: RawInput
@@ -113,21 +183,60 @@ class ReaderWorker:
         budget: float,
     ) -> tuple[str, ReaderOutput]:
         """Read ``raw`` in the worker, giving up after ``budget`` seconds (see module doc)."""
-        with self._lock:
+        return self.collect(self.submit(registry, raw, reader_name, limits, budget))
+
+    def submit(
+        self,
+        registry: ReaderRegistry,
+        raw: RawInput,
+        reader_name: str | None,
+        limits: Limits,
+        budget: float,
+    ) -> PendingRead:
+        """Send ``raw`` to the worker and return at once; :meth:`collect` gets the answer.
+
+        The worker is this caller's until :meth:`collect` or :meth:`cancel`.
+        """
+        self._lock.acquire()
+        try:
             deadline = time.monotonic() + budget
-            conn = self._send(registry, _Request(raw, reader_name, limits))
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not conn.poll(remaining):
+            self._send(registry, _Request(raw, reader_name, limits))
+        except BaseException:
+            self._lock.release()
+            raise
+        return PendingRead(raw, deadline, budget)
+
+    def collect(self, pending: PendingRead) -> tuple[str, ReaderOutput]:
+        """The answer to ``pending``, waiting until its deadline at most.
+
+        An answer already waiting is taken even past the deadline (the caller
+        was busy, not the reader).
+        """
+        try:
+            conn = self._conn
+            if conn is None:
+                raise InputError(pending.raw.name, _died(self._chosen(), None))
+            remaining = max(0.0, pending.deadline - time.monotonic())
+            if not conn.poll(remaining):
                 chosen = self._chosen()
                 self._stop()
-                raise InputError(raw.name, _overrun(chosen, budget))
+                raise InputError(pending.raw.name, _overrun(chosen, pending.budget))
             try:
                 message = conn.recv()
             except (EOFError, OSError):
                 chosen = self._chosen()
                 status = self._stop()
-                raise InputError(raw.name, _died(chosen, status)) from None
-            return _answer(raw, message)
+                raise InputError(pending.raw.name, _died(chosen, status)) from None
+            return _answer(pending.raw, message)
+        finally:
+            self._lock.release()
+
+    def cancel(self, pending: PendingRead) -> None:
+        """Give up on ``pending`` (the caller failed meanwhile): stop the worker."""
+        try:
+            self._stop()
+        finally:
+            self._lock.release()
 
     def _chosen(self) -> str | None:
         """The reader the worker chose for the current input (None while still sniffing)."""

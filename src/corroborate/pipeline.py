@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from corroborate.archive import Archive
-from corroborate.budget import read_input
+from corroborate.budget import ReadAhead, ReadResult, read_input
 from corroborate.cleaning import clean_article
 from corroborate.config import Context
 from corroborate.errors import InputError, UsageError
 from corroborate.model import Article, Removal
 from corroborate.readers import ReaderRegistry, default_registry
-from corroborate.readers.base import RawInput
+from corroborate.readers.base import RawInput, ReaderOutput
 from corroborate.sources import expand_sources
 
 __all__ = [
@@ -175,6 +175,13 @@ def prepare(
         reader_name, output = read_input(raw, ctx, registry, options.reader)
     except InputError as exc:
         return Prepared(errors=[exc])
+    return _clean(raw, reader_name, output, ctx, options)
+
+
+def _clean(
+    raw: RawInput, reader_name: str, output: ReaderOutput, ctx: Context, options: IngestOptions
+) -> Prepared:
+    """Run the cleaning steps on what the reader found; articles and errors."""
     prepared = Prepared(
         errors=list(output.errors), links=list(output.links), warnings=list(output.warnings)
     )
@@ -269,6 +276,17 @@ def ingest_raw(
     """
     options = options or IngestOptions()
     prepared = prepare(raw, ctx, registry or default_registry(), options)
+    return _store_prepared(raw, prepared, archive, options, on_outcome)
+
+
+def _store_prepared(
+    raw: RawInput,
+    prepared: Prepared,
+    archive: Archive,
+    options: IngestOptions,
+    on_outcome: Callable[[IngestOutcome], None] | None,
+) -> list[IngestOutcome]:
+    """Store what ``prepare`` gave for one input, reporting each outcome once committed."""
     outcomes: list[IngestOutcome] = []
 
     def report(outcome: IngestOutcome) -> None:
@@ -312,21 +330,35 @@ def ingest(
     stopped when the run ends.
     """
     options = options or IngestOptions()
+    check_steps(options.steps)
     registry = registry or default_registry()
-    if options.reader:
-        registry.get(options.reader)  # an unknown name fails now, listing the valid ones
+    ahead = ReadAhead(ctx, registry, options.reader)  # an unknown reader name fails now
     report = IngestReport()
+
+    def finish(raw: RawInput, result: ReadResult) -> None:
+        """Clean and store one input the worker has read (or failed on)."""
+        if isinstance(result, InputError):
+            prepared = Prepared(errors=[result])
+        else:
+            prepared = _clean(raw, result[0], result[1], ctx, options)
+        report.outcomes.extend(_store_prepared(raw, prepared, archive, options, on_outcome))
+
     try:
         for item in expand_sources(sources, ctx.limits):
+            done = ahead.collect() if ahead.waiting else None
+            if item.raw is not None:
+                ahead.submit(item.raw)  # the worker reads this one while we store the last
+            if done is not None:
+                finish(*done)
             if item.raw is None:
                 assert item.error is not None
                 error = IngestOutcome(item.name, "error", reason=item.error.reason)
                 report.outcomes.append(error)
                 if on_outcome is not None:
                     on_outcome(error)
-                continue
-            outcomes = ingest_raw(item.raw, archive, ctx, registry, options, on_outcome)
-            report.outcomes.extend(outcomes)
+        if ahead.waiting:
+            finish(*ahead.collect())
     finally:
+        ahead.close()
         registry.close()
     return report
