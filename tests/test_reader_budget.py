@@ -233,3 +233,19 @@ def test_ingest_reads_ahead_and_keeps_input_order(tmp_path: Path) -> None:
     assert [Path(o.input).name for o in report.outcomes] == [Path(s).name for s in sources]
     assert seen == [o.input for o in report.outcomes]
     assert [o.status for o in report.outcomes].count("ingested") == 6
+
+
+def _chatty(raw: RawInput, ctx: Context) -> ReaderOutput:
+    print("LEAKED-FROM-READER", flush=True)
+    return _whoami(raw, ctx)
+
+
+def test_a_reader_that_prints_cannot_corrupt_the_callers_stdout(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    registry = default_registry()
+    registry.register(_reader("chatty", _chatty, _marker_sniff(b"CHATTY")))
+    prepared = prepare(RawInput("c", b"CHATTY"), CTX, registry, IngestOptions())
+    registry.close()
+    assert prepared.articles
+    assert "LEAKED-FROM-READER" not in capfd.readouterr().out

@@ -49,7 +49,7 @@ __all__ = [
     "read_input",
 ]
 
-PARENT_CHECK_S = 1.0
+PARENT_CHECK_S = 0.25
 SLOT_BYTES = 256
 
 
@@ -266,6 +266,7 @@ class ReaderWorker:
             code = 0
             try:
                 parent_end.close()
+                _detach_stdio()
                 _serve(Connection(child_end.detach()), registry, parent_pid, self._slot)
             except BaseException:
                 code = 1
@@ -349,6 +350,15 @@ def _answer(raw: RawInput, message: tuple[Any, ...]) -> tuple[str, Any]:
         f"raised by {_reader_label(message[3])} on {raw.name} in its worker:\n{message[2]}"
     )
     raise exc
+
+
+def _detach_stdio() -> None:
+    """Point the worker's stdin and stdout at /dev/null: a reader that prints cannot
+    corrupt the caller's output (``--json``), and a killed caller's pipe closes at once."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.close(devnull)
 
 
 def _serve(conn: Connection, registry: ReaderRegistry, parent_pid: int, slot: mmap.mmap) -> None:
