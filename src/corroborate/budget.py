@@ -26,6 +26,7 @@ import os
 import pickle
 import signal
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -359,6 +360,9 @@ def _detach_stdio() -> None:
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     os.close(devnull)
+    # Python-level streams may write elsewhere than fd 1 (a capturing test runner).
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the worker
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
 def _serve(conn: Connection, registry: ReaderRegistry, parent_pid: int, slot: mmap.mmap) -> None:
