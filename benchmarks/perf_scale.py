@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import resource
 import statistics
@@ -86,9 +87,14 @@ def assignment_curve(
     """Add features one by one; at each checkpoint time the next ``probe`` adds.
 
     Reports the median cost per article over batches of 250 (CPU and wall),
-    the RSS and the number of stories, and how long filling took. Stops early
+    the RSS, the index's own memory per article (RSS growth since the index was
+    created, after a garbage collection), the number of stories and the largest
+    one (the templated-notice stories that used to slow assignment down), and
+    how long filling took. Stops early
     (and says so) when ``budget_s`` runs out.
     """
+    gc.collect()
+    rss_start = rss_mb()
     index = StoryIndex()
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -115,12 +121,18 @@ def assignment_curve(
                 added += 1
             walls.append((time.perf_counter() - w0) / 250 * 1000)
             cpus.append((time.process_time() - c0) / 250 * 1000)
+        gc.collect()
+        rss = rss_mb()
         rows.append(
             {
                 "archived": target,
                 "ms_per_article_wall": round(statistics.median(walls), 3),
                 "ms_per_article_cpu": round(statistics.median(cpus), 3),
-                "rss_mb": round(rss_mb(), 1),
+                "rss_mb": round(rss, 1),
+                # what the index itself holds: RSS growth since it was created, per article
+                "index_kb_per_article": round((rss - rss_start) * 1000 / added, 2),
+                "index_gb_per_million": round((rss - rss_start) / added * 1000, 2),
+                "largest_story": max(p.size for p in index.profiles.values()),
                 "stories": len(index.profiles),
                 "elapsed_s": round(time.perf_counter() - started, 1),
             }

@@ -19,7 +19,7 @@ articles are never moved automatically, so a person's merge, split or move
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,13 @@ import numpy as np
 from corroborate.errors import NotFoundError, UsageError
 from corroborate.stories.decisions import Decision
 from corroborate.stories.features import StoryFeatures
-from corroborate.stories.profile import Entry, StoryProfile, mention_weights, timestamp
+from corroborate.stories.profile import (
+    Entry,
+    ProfileLimits,
+    StoryProfile,
+    slim_features,
+    timestamp,
+)
 from corroborate.stories.reasons import (
     Reason,
     decision_reason,
@@ -55,7 +61,8 @@ class IndexOptions:
     ``window_days`` bounds how far
     apart in publication time an article and a story may be, when both times
     are known. ``compare_members`` is how many recent members an article is
-    compared with one by one (besides the story centroid).
+    compared with one by one (besides the story centroid). ``profile`` bounds
+    each story's centroid and mention weights.
     """
 
     join_threshold: float | None = None
@@ -63,6 +70,7 @@ class IndexOptions:
     window_days: float = 7.0
     compare_members: int = 16
     retrieval: RetrievalOptions = field(default_factory=RetrievalOptions)
+    profile: ProfileLimits = field(default_factory=ProfileLimits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,20 +209,21 @@ class StoryIndex:
         self.scores[entry.features.article_id] = score
         absorbed: tuple[str, ...] = ()
         if joined and chooser is None:
-            absorbed = self._bridge(story_id, entry.features.article_id, candidates)
+            story_id, absorbed = self._bridge(story_id, entry.features.article_id, candidates)
         return Assignment(features.article_id, story_id, joined, score, reasons, False, absorbed)
 
     def _bridge(
         self, story_id: str, article_id: str, candidates: list[Candidate]
-    ) -> tuple[str, ...]:
+    ) -> tuple[str, tuple[str, ...]]:
         """Merge other stories the new article also matches strongly (local, automatic).
 
         Two reports of one event can start two stories before anything links
         them; an article that matches both is that link. Stories with a
-        person's decision in them are never merged automatically.
+        person's decision in them are never merged automatically. Returns the
+        story the article is in afterwards and the stories merged into it.
         """
         if self.bridge_threshold > 1.0 or self._decided(story_id):
-            return ()
+            return story_id, ()
         absorbed: list[str] = []
         for cand in candidates:
             other = self._live(cand.story_id)
@@ -225,26 +234,33 @@ class StoryIndex:
                 or self._decided(other)
             ):
                 continue
-            moved = list(self.profiles[other].members)
-            for member in moved:
-                entry = self.entries[member]
-                self.profiles[other].remove(member, entry)
-                self.profiles[story_id].add(member, entry)
-                entry.story_id = story_id
+            story_id, gone = self._join_stories(story_id, other, article_id, cand.probability)
+            absorbed.append(gone)
+        return story_id, tuple(absorbed)
+
+    def _join_stories(
+        self, first: str, second: str, article_id: str, score: float
+    ) -> tuple[str, str]:
+        """Merge two stories: the smaller goes into the larger (so an article moves
+        O(log n) times at most), by adding profile sums; returns (survivor, absorbed)."""
+        keep, gone = (first, second)
+        if self.profiles[second].size > self.profiles[first].size:
+            keep, gone = second, first
+        moved = self.profiles.pop(gone)
+        for member in moved.members:
+            self.entries[member].story_id = keep
+            if member != article_id:
                 self.reasons.setdefault(member, []).append(
                     Reason(
                         "bridged",
-                        f"its story {other} was merged into {story_id}: article {article_id} "
-                        f"matches both (score {cand.probability:.2f})",
-                        cand.probability,
+                        f"its story {gone} was merged into {keep}: article {article_id} "
+                        f"matches both (score {score:.2f})",
+                        score,
                     )
                 )
-                query = ArticleQuery.build(entry, self.stats)
-                self.retrieval.post(story_id, retrieval_keys(query, self.options.retrieval))
-            del self.profiles[other]
-            self.redirect[other] = story_id
-            absorbed.append(other)
-        return tuple(absorbed)
+        self.profiles[keep].absorb(moved)
+        self.redirect[gone] = keep
+        return keep, gone
 
     def _decided(self, story_id: str) -> bool:
         """Whether a person's decision placed any article of the story (cheap: few are pinned)."""
@@ -267,11 +283,25 @@ class StoryIndex:
 
     def _entry(self, features: StoryFeatures, grow: bool) -> Entry:
         return Entry(
-            features=features,
+            features=slim_features(features),
             vector=self.stats.term_vector(features.terms, grow=grow),
-            mentions=mention_weights(features),
             story_id="",
             time=timestamp(features.published_at),
+        )
+
+    def features_of(self, article_id: str) -> StoryFeatures:
+        """An indexed article's features, terms given back from its compact vector.
+
+        Counts come back to float32 precision and the embedding as the index
+        keeps it (float16), so an index rebuilt from them assigns as this one.
+        """
+        entry = self.entries.get(article_id)
+        if entry is None:
+            raise NotFoundError(f"no article {article_id!r} in the story index")
+        return replace(
+            entry.features,
+            terms=self.stats.terms_of(entry.vector),
+            embedding=entry.features.embedding.astype(np.float32),
         )
 
     def _prepare(self, features: StoryFeatures) -> tuple[Entry, ArticleQuery]:
@@ -323,7 +353,9 @@ class StoryIndex:
         entry.story_id = story_id
         self.entries[article_id] = entry
         self.order.append(article_id)
-        profile = self.profiles.setdefault(story_id, StoryProfile(story_id))
+        profile = self.profiles.get(story_id)
+        if profile is None:
+            profile = self.profiles[story_id] = StoryProfile(story_id, self.options.profile)
         profile.add(article_id, entry)
         self.retrieval.post(story_id, retrieval_keys(query, self.options.retrieval))
 
@@ -424,7 +456,7 @@ class StoryIndex:
         others = [m for m in self.profiles[story_id].members if m != article_id]
         if not others:
             return [Reason("single-article", "the only article in its story")]
-        profile = StoryProfile(story_id)
+        profile = StoryProfile(story_id, self.options.profile)
         for other in others:
             profile.add(other, self.entries[other])
         query = ArticleQuery.build(entry, self.stats)
@@ -509,7 +541,9 @@ class StoryIndex:
         return live
 
     def _relocate(self, article_ids: Sequence[str], target: str, detail: str) -> None:
-        profile = self.profiles.setdefault(target, StoryProfile(target))
+        profile = self.profiles.get(target)
+        if profile is None:
+            profile = self.profiles[target] = StoryProfile(target, self.options.profile)
         kind = detail.split()[0]
         for article_id in article_ids:
             entry = self.entries[article_id]

@@ -9,8 +9,10 @@ again (split, move) without recomputing from scratch.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +26,15 @@ def mention_group(key: str) -> str:
     return "org" if kind == "misc" else kind
 
 
-__all__ = ["Entry", "StoryProfile", "mention_group", "mention_weights", "timestamp"]
+__all__ = [
+    "Entry",
+    "ProfileLimits",
+    "StoryProfile",
+    "mention_group",
+    "mention_weights",
+    "slim_features",
+    "timestamp",
+]
 
 
 def timestamp(when: datetime | None) -> float | None:
@@ -56,29 +66,60 @@ def mention_weights(features: StoryFeatures) -> dict[str, float]:
     return out
 
 
+def slim_features(features: StoryFeatures) -> StoryFeatures:
+    """What the index keeps of an article's features: no term dict, a float16 embedding.
+
+    The terms live on as the entry's compact :class:`TermVector` (and can be
+    given back from it); halving the embedding changes cosines by about 1e-3.
+    """
+    return replace(features, terms={}, embedding=np.asarray(features.embedding, dtype=np.float16))
+
+
 @dataclass(slots=True)
 class Entry:
-    """One indexed article: its features, term vector, mention weights and story."""
+    """One indexed article: its slim features, term vector and story.
+
+    Mention weights are recomputed from the features when needed (cheap, and
+    only at add, move and explain time) rather than kept per article.
+    """
 
     features: StoryFeatures
     vector: TermVector
-    mentions: dict[str, float]
     story_id: str
     pinned: bool = False
     time: float | None = None
 
+    @property
+    def mentions(self) -> dict[str, float]:
+        return mention_weights(self.features)
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileLimits:
+    """Bounds of every per-story aggregate, so comparing with a story costs the same at any size.
+
+    The centroid keeps its ``terms`` heaviest terms and each mention group its
+    ``keys_per_group`` heaviest keys; both are pruned back when they reach
+    twice that (amortised O(1) per added article).
+    """
+
+    terms: int = 800
+    keys_per_group: int = 64
+
 
 @dataclass
 class StoryProfile:
-    """Sums over a story's members, kept up to date as members come and go."""
+    """Bounded sums over a story's members, kept up to date as members come and go."""
 
     story_id: str
+    limits: ProfileLimits = field(default_factory=ProfileLimits)
     members: list[str] = field(default_factory=list)
-    term_sum: dict[int, float] = field(default_factory=dict)
-    emb_sum: np.ndarray = field(default_factory=lambda: np.zeros(EMBEDDING_DIM, np.float64))
+    term_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # sorted
+    term_sum: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    emb_sum: np.ndarray = field(default_factory=lambda: np.zeros(EMBEDDING_DIM, np.float32))
     key_weights: dict[str, float] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
-    _arrays: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _span: tuple[float, float] | None = field(default=None, repr=False)
     _top: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
 
     @property
@@ -95,27 +136,79 @@ class StoryProfile:
         self.members.remove(article_id)
         self._change(entry, -1.0)
 
+    def absorb(self, other: StoryProfile) -> None:
+        """Take over every member of ``other`` by adding its sums (a merge, O(bounds))."""
+        self.members.extend(other.members)
+        self._terms(other.term_ids, other.term_sum, 1.0)
+        self.emb_sum += other.emb_sum
+        _merge(self.key_weights, other.key_weights.items(), 1.0)
+        self.times.extend(other.times)
+        if other._span is not None:
+            lo, hi = other._span
+            self._span = (
+                (lo, hi)
+                if self._span is None
+                else (
+                    min(lo, self._span[0]),
+                    max(hi, self._span[1]),
+                )
+            )
+        self._bound()
+
     def _change(self, entry: Entry, sign: float) -> None:
-        for tid, value in zip(entry.vector.ids.tolist(), entry.vector.tf.tolist(), strict=True):
-            new = self.term_sum.get(tid, 0.0) + sign * value
-            if abs(new) < 1e-9:
-                self.term_sum.pop(tid, None)
-            else:
-                self.term_sum[tid] = new
-        self.emb_sum += sign * entry.features.embedding.astype(np.float64)
-        for key, weight in entry.mentions.items():
-            total = self.key_weights.get(key, 0.0) + sign * weight
-            if total <= 1e-9:
-                self.key_weights.pop(key, None)
-            else:
-                self.key_weights[key] = total
+        self._terms(entry.vector.ids, entry.vector.tf, sign)
+        self.emb_sum += sign * entry.features.embedding.astype(np.float32)
+        _merge(self.key_weights, entry.mentions.items(), sign)
         when = entry.time
         if when is not None:
             if sign > 0:
                 self.times.append(when)
+                lo, hi = self._span or (when, when)
+                self._span = (min(lo, when), max(hi, when))
             else:
                 self.times.remove(when)
-        self._arrays = None
+                self._span = (min(self.times), max(self.times)) if self.times else None
+        self._bound()
+
+    def _terms(self, ids: np.ndarray, values: np.ndarray, sign: float) -> None:
+        """Add (or subtract) a term vector into the summed one (sorted compact arrays).
+
+        Subtracting a term the sum no longer holds (pruned) is a no-op; terms
+        whose sum reaches zero are dropped.
+        """
+        if sign > 0:
+            all_ids = np.concatenate([self.term_ids, ids])
+            uniq, inverse = np.unique(all_ids, return_inverse=True)
+            sums = np.bincount(
+                inverse, weights=np.concatenate([self.term_sum, values]), minlength=uniq.size
+            )
+            self.term_ids, self.term_sum = uniq.astype(np.int32), sums.astype(np.float32)
+            return
+        if not self.term_ids.size or not ids.size:
+            return
+        pos = np.minimum(np.searchsorted(self.term_ids, ids), self.term_ids.size - 1)
+        hit = self.term_ids[pos] == ids
+        sums = self.term_sum.copy()
+        sums[pos[hit]] -= values[hit]
+        keep = sums > 1e-6
+        self.term_ids, self.term_sum = self.term_ids[keep], sums[keep]
+
+    def _bound(self) -> None:
+        """Prune the centroid and mention weights back to their limits when they double."""
+        cap = self.limits.terms
+        if self.term_ids.size > 2 * cap:
+            top = np.sort(np.argsort(-self.term_sum, kind="stable")[:cap])
+            self.term_ids, self.term_sum = self.term_ids[top], self.term_sum[top]
+        per_group = self.limits.keys_per_group
+        if len(self.key_weights) > 2 * per_group * len(_GROUPS):
+            groups: dict[str, list[tuple[str, float]]] = {}
+            for key, weight in self.key_weights.items():
+                groups.setdefault(mention_group(key), []).append((key, weight))
+            self.key_weights = {
+                k: w
+                for items in groups.values()
+                for k, w in sorted(items, key=lambda kv: (-kv[1], kv[0]))[:per_group]
+            }
         self._top = None
 
     def top_mentions(self, limit: int = 20) -> dict[str, list[tuple[str, float]]]:
@@ -135,16 +228,28 @@ class StoryProfile:
         return self._top
 
     def term_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """The summed term vector as sorted (ids, values) arrays (cached)."""
-        if self._arrays is None:
-            ids = np.fromiter(self.term_sum.keys(), dtype=np.int64, count=len(self.term_sum))
-            vals = np.fromiter(self.term_sum.values(), dtype=np.float64, count=len(ids))
-            order = np.argsort(ids)
-            self._arrays = (ids[order], vals[order])
-        return self._arrays
+        """The summed term vector as sorted (ids, values) arrays."""
+        return self.term_ids, self.term_sum
 
     def time_span(self) -> tuple[float, float] | None:
-        """First and last publication time of members with a known time."""
-        if not self.times:
-            return None
-        return min(self.times), max(self.times)
+        """First and last publication time of members with a known time (O(1))."""
+        return self._span
+
+
+# Mention groups a profile bounds separately (see mention_group).
+_GROUPS = ("person", "place", "org", "num", "date")
+
+
+def _merge(sums: dict[Any, float], items: Iterable[tuple[Any, float]], sign: float) -> None:
+    """Add (or subtract) weights into running sums, dropping keys that reach zero.
+
+    Subtracting a key the sums no longer hold (pruned) is a no-op.
+    """
+    for key, value in items:
+        if sign < 0 and key not in sums:
+            continue
+        total = sums.get(key, 0.0) + sign * value
+        if total <= 1e-9:
+            sums.pop(key, None)
+        else:
+            sums[key] = total

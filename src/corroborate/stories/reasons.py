@@ -56,7 +56,7 @@ def _shared(query: ArticleQuery, profile: StoryProfile, group: str, limit: int =
     names = {m.key: m.name for m in query.entry.features.entities}
     shared = [
         (query.mention_idf[key] * weight, key)
-        for key, weight in query.entry.mentions.items()
+        for key, weight in query.mentions.items()
         if mention_group(key) == group and key in profile.key_weights
     ]
     shared.sort(key=lambda t: (-t[0], t[1]))

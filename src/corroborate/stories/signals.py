@@ -50,19 +50,22 @@ class ArticleQuery:
     entry: Entry
     ids: np.ndarray  # sorted term ids
     weights: np.ndarray  # tf-idf, unit length
+    mentions: dict[str, float]  # key -> mention weight (profile.mention_weights)
     mention_idf: dict[str, float]
     groups: dict[str, list[tuple[str, float]]]  # group -> (key, weight x idf)
+    idf_memo: dict[str, float]  # key idf looked up while scoring this article
 
     @classmethod
     def build(cls, entry: Entry, stats: CorpusStats) -> ArticleQuery:
         ids = entry.vector.ids
         w = entry.vector.tf * stats.idf(ids)
         norm = float(np.sqrt((w * w).sum()))
-        idf = {k: stats.key_idf(k) for k in entry.mentions}
+        mentions = entry.mentions
+        idf = {k: stats.key_idf(k) for k in mentions}
         groups: dict[str, list[tuple[str, float]]] = {}
-        for key, weight in entry.mentions.items():
+        for key, weight in mentions.items():
             groups.setdefault(mention_group(key), []).append((key, weight * idf[key]))
-        return cls(entry, ids, w / norm if norm > 0 else w, idf, groups)
+        return cls(entry, ids, w / norm if norm > 0 else w, mentions, idf, groups, dict(idf))
 
 
 def _cosines(
@@ -95,7 +98,8 @@ def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> d
     """
     size = max(1, profile.size)
     story_top = profile.top_mentions()
-    mentions = query.entry.mentions
+    mentions = query.mentions
+    idf_of = query.idf_memo  # idf of keys seen while scoring this article (same values)
     out: dict[str, float] = {}
     for group in MENTION_GROUPS:
         a_total = a_shared = 0.0
@@ -105,7 +109,10 @@ def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> d
                 a_shared += w
         s_total = s_shared = 0.0
         for key, weight in story_top.get(group, ()):
-            w = (weight / size) * stats.key_idf(key)
+            idf = idf_of.get(key)
+            if idf is None:
+                idf = idf_of[key] = stats.key_idf(key)
+            w = (weight / size) * idf
             s_total += w
             if key in mentions:
                 s_shared += w
@@ -121,7 +128,7 @@ def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> d
 
 def _top_match(query: ArticleQuery, story_people: list[tuple[str, float]]) -> float:
     """Whether article and story are mainly about the same person (by mention salience)."""
-    mentions = query.entry.mentions
+    mentions = query.mentions
     article_people = sorted(
         (k for k, _ in query.groups.get("person", ())), key=lambda k: (-mentions[k], k)
     )

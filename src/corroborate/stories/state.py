@@ -42,7 +42,7 @@ def index_to_state(index: StoryIndex, include_features: bool = True) -> dict[str
         "next_id": index.next_id,
     }
     if include_features:
-        state["features"] = {a: index.entries[a].features.to_dict() for a in index.order}
+        state["features"] = {a: index.features_of(a).to_dict() for a in index.order}
     return state
 
 

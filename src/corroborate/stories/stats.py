@@ -17,10 +17,16 @@ __all__ = ["CorpusStats", "TermVector"]
 
 @dataclass(frozen=True, slots=True)
 class TermVector:
-    """An article's terms as vocabulary ids with sublinear tf, unit length without idf."""
+    """An article's terms as vocabulary ids with sublinear tf, unit length without idf.
 
-    ids: np.ndarray  # int64, sorted
-    tf: np.ndarray  # float64, (1 + log count) / norm
+    Compact on purpose (the index keeps one per article): int32 ids, float32
+    values; ``counts`` are the weighted counts the vector was made from, so the
+    article's terms can be given back (:meth:`CorpusStats.terms_of`).
+    """
+
+    ids: np.ndarray  # int32, sorted
+    tf: np.ndarray  # float32, (1 + log count) / norm
+    counts: np.ndarray  # float32, the weighted counts
 
 
 @dataclass
@@ -29,6 +35,7 @@ class CorpusStats:
 
     n_docs: int = 0
     vocab: dict[str, int] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)  # id -> term
     _df: np.ndarray = field(default_factory=lambda: np.zeros(1024, np.float64))
     key_df: dict[str, int] = field(default_factory=dict)
 
@@ -36,6 +43,7 @@ class CorpusStats:
         """Map weighted counts to a :class:`TermVector`; unknown terms get ids if ``grow``."""
         ids: list[int] = []
         vals: list[float] = []
+        counts: list[float] = []
         for term, count in terms.items():
             if count <= 0:
                 continue
@@ -45,18 +53,29 @@ class CorpusStats:
                     continue
                 tid = len(self.vocab)
                 self.vocab[term] = tid
+                self.words.append(term)
             ids.append(tid)
+            counts.append(count)
             vals.append(1.0 + math.log(count) if count >= 1 else count)
         if grow and len(self.vocab) > self._df.size:
             bigger = np.zeros(max(len(self.vocab), 2 * self._df.size), np.float64)
             bigger[: self._df.size] = self._df
             self._df = bigger
-        id_arr = np.asarray(ids, dtype=np.int64)
+        id_arr = np.asarray(ids, dtype=np.int32)
         tf = np.asarray(vals, dtype=np.float64)
         order = np.argsort(id_arr)
         id_arr, tf = id_arr[order], tf[order]
         norm = float(np.sqrt((tf * tf).sum()))
-        return TermVector(id_arr, tf / norm if norm > 0 else tf)
+        unit = tf / norm if norm > 0 else tf
+        raw = np.asarray(counts, dtype=np.float32)[order]
+        return TermVector(id_arr, unit.astype(np.float32), raw)
+
+    def terms_of(self, vector: TermVector) -> dict[str, float]:
+        """The weighted term counts a vector was made from (to float32 precision)."""
+        return {
+            self.words[i]: float(c)
+            for i, c in zip(vector.ids.tolist(), vector.counts.tolist(), strict=True)
+        }
 
     def add_document(self, vector: TermVector, keys: list[str]) -> None:
         """Count one new article's terms and mention keys."""
