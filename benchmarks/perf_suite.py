@@ -101,7 +101,7 @@ def section_reuters(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "entities (spaCy NER)",
         len(sample),
         lambda: spacy_entities(sample, ctx),
-        args.runs,
+        args.heavy_runs,
         note=f"first {len(sample)} articles",
     )
     rows.append(t)
@@ -109,7 +109,7 @@ def section_reuters(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "story features, spaCy",
         len(sample),
         lambda: features(sample, ctx, quick=False),
-        args.runs,
+        args.heavy_runs,
         note=f"first {len(sample)} articles",
     )
     rows.append(t)
@@ -117,10 +117,12 @@ def section_reuters(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "story features, quick (no spaCy)",
         n,
         lambda: features(articles, ctx, quick=True),
-        args.runs,
+        args.heavy_runs,
     )
     rows.append(t)
-    t, index = timed("story assignment", n, lambda: assign(feats), args.runs, note="quick features")
+    t, index = timed(
+        "story assignment", n, lambda: assign(feats), args.heavy_runs, note="quick features"
+    )
     t.extra["stories"] = len(index.profiles)
     rows.append(t)
     db = tmp / "archive-write.db"
@@ -145,7 +147,7 @@ def section_reuters(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "END-TO-END ingest, 2 processes",
         n,
         run_e2e,
-        args.runs,
+        args.heavy_runs,
         note="read, clean, store, fingerprint, quick features, assign, save",
     )
     t.extra["outcomes"] = counts
@@ -418,6 +420,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sections", default="reuters,cli,neardup,scale,assign")
     parser.add_argument("--runs", type=int, default=3, help="runs per Reuters stage (median)")
+    parser.add_argument(
+        "--heavy-runs",
+        type=int,
+        default=None,
+        help="runs of the slow Reuters stages (features, assignment, end-to-end); default --runs",
+    )
     parser.add_argument("--sample", type=int, default=2000, help="articles for the spaCy stages")
     parser.add_argument(
         "--cli-sample",
@@ -445,6 +453,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=RESULTS)
     parser.add_argument("--tmp", type=Path, default=None, help="scratch folder (default: temp)")
     args = parser.parse_args()
+    args.heavy_runs = args.heavy_runs or args.runs
     wanted = [s for s in args.sections.split(",") if s]
     unknown = [s for s in wanted if s not in SECTIONS]
     if unknown:
