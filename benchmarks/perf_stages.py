@@ -88,9 +88,13 @@ def timed(
             + (after.children_user - before.children_user)
             + (after.children_system - before.children_system)
         )
-    return Timing(
-        stage, articles, statistics.median(walls), statistics.median(cpus), runs, note
-    ), result
+    timing = Timing(stage, articles, statistics.median(walls), statistics.median(cpus), runs, note)
+    print(
+        f"  {stage}: {timing.per_s_wall:.1f}/s wall, {timing.per_s_cpu:.1f}/s cpu "
+        f"({runs} runs; load {os.getloadavg()[0]:.1f}; {time.strftime('%H:%M:%S')})",
+        flush=True,
+    )
+    return timing, result
 
 
 def floor(files: Sequence[Path]) -> int:
