@@ -371,9 +371,9 @@ def _serve(conn: Connection, registry: ReaderRegistry, parent_pid: int, slot: mm
     Exits when the parent closes its end or is gone. Ctrl-C is left to the
     parent, which stops the worker itself.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with contextlib.suppress(ValueError):
+    with contextlib.suppress(ValueError):  # only ever raised off the main thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.set_wakeup_fd(-1)  # an event loop's wakeup socket is the parent's, not ours
     contexts: dict[Limits, Context] = {}
     while True:
