@@ -263,7 +263,12 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     from corroborate.neardup import NearDupIndex
 
     near = NearDupIndex()
+    stopped = None
     for path in files:
+        if args.scale_budget and time.perf_counter() - started > args.scale_budget:
+            stopped = f"time budget {args.scale_budget:.0f}s used at {len(near)} articles"
+            print(f"scale: {stopped}", flush=True)
+            break
         # Fingerprint every record (title and text as written), in batches of 2000.
         records = [json.loads(line) for line in path.open(encoding="utf-8")]
         c0, w0 = time.process_time(), time.perf_counter()
@@ -321,6 +326,7 @@ def section_scale(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "corpus": f"replicated Reuters, {args.total} articles",
         "neardup_index_mb": round(near.nbytes / 1e6, 1),
         "neardup_curve": curve,
+        "stopped": stopped,
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "generate_s": round(generate_s, 1),
         "corpus_reused_from": str(args.corpus) if args.corpus else None,
@@ -443,6 +449,9 @@ def main() -> None:
         type=int,
         default=None,
         help="scale: read+clean and archive-write only the first files up to N articles",
+    )
+    parser.add_argument(
+        "--scale-budget", type=float, default=None, help="scale: stop adding files after N s"
     )
     parser.add_argument(
         "--parallel-read",
