@@ -1,0 +1,95 @@
+"""Markdown tables from the performance suite's JSON, for docs/scale.md.
+
+    python benchmarks/perf_report.py [benchmarks/results/perf_suite.json]
+
+Prints one table per section that is present (with its date and the load
+average at its end), so the figures in the docs are copied, never retyped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results" / "perf_suite.json"
+
+
+def _load(section: dict[str, Any]) -> str:
+    load = section.get("load_average_after")
+    when = section.get("measured_at", "?")
+    if not load:
+        return f"measured {when}"
+    return f"measured {when}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+
+
+def stage_table(section: dict[str, Any]) -> list[str]:
+    """One row per stage: articles, per second (wall and CPU), ms of CPU per article."""
+    out = [
+        f"*{section['corpus']}* ({_load(section)})",
+        "",
+        "| stage | articles | runs | articles/s wall | articles/s CPU | CPU ms/article | note |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in section["stages"]:
+        cpu_ms = 1000 * row["cpu_s"] / row["articles"] if row["articles"] else 0.0
+        out.append(
+            f"| {row['stage']} | {row['articles']:,} | {row['runs']} | "
+            f"{row['articles_per_s_wall']:,.0f} | {row['articles_per_s_cpu']:,.0f} | "
+            f"{cpu_ms:.2f} | {row['note']} |"
+        )
+    return out
+
+
+def neardup_table(section: dict[str, Any]) -> list[str]:
+    out = [
+        f"*Reuters bodies + 1,000 planted edited copies, {section['split']}; "
+        f"{section['options']}* ({_load(section)})",
+        "",
+        "| method | texts/s CPU | texts/s wall | × datasketch (CPU) | × datasketch (wall) "
+        "| recall | recall planted | recall identical | precision planted | precision Jaccard |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in section["rows"]:
+        out.append(
+            f"| {r['method']} | {r['texts_per_s_cpu']:,.0f} | {r['texts_per_s_wall']:,.0f} | "
+            f"{r['speedup_vs_datasketch_cpu']:.1f} | {r['speedup_vs_datasketch_wall']:.1f} | "
+            f"{r['recall']:.4f} | {r['recall_planted']:.3f} | {r['recall_exact']:.3f} | "
+            f"{r['precision_planted']:.3f} | {r['precision_jaccard']:.3f} |"
+        )
+    return out
+
+
+def assign_table(section: dict[str, Any]) -> list[str]:
+    out = [
+        f"*story assignment as the index grows* ({_load(section)})",
+        "",
+        "| articles indexed | ms/article wall | ms/article CPU | RSS MB | stories |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for row in section["checkpoints"]:
+        if "archived" not in row:
+            out.append(f"| stopped at {row['stopped_at']:,}: {row['reason']} | | | | |")
+            continue
+        out.append(
+            f"| {row['archived']:,} | {row['ms_per_article_wall']} | {row['ms_per_article_cpu']} "
+            f"| {row['rss_mb']} | {row['stories']:,} |"
+        )
+    return out
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else RESULTS
+    results = json.loads(path.read_text())
+    for name in ("reuters", "cli", "scale"):
+        if name in results:
+            print("\n".join(stage_table(results[name])), end="\n\n")
+    if "neardup" in results:
+        print("\n".join(neardup_table(results["neardup"])), end="\n\n")
+    if "assign" in results:
+        print("\n".join(assign_table(results["assign"])), end="\n\n")
+
+
+if __name__ == "__main__":
+    main()
