@@ -22,8 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from corroborate.facts import StoryFacts
+from corroborate.facts.compare_quantities import QuantityGroup
+from corroborate.facts.compare_quotes import QuoteGroup
 
-__all__ = ["DEV_LABELS", "TEST_LABELS", "Scores", "load_labels", "score"]
+__all__ = [
+    "DEV_LABELS",
+    "TEST_LABELS",
+    "Scores",
+    "conflict_matches",
+    "load_labels",
+    "quote_matches",
+    "score",
+]
 
 DATA = Path(__file__).resolve().parent / "data" / "facts"
 DEV_LABELS = DATA / "ecbplus_dev_labels.json"
@@ -75,6 +85,18 @@ def _quote_strict(variants: list[set[str]], label: dict[str, Any]) -> bool:
     in_a = [k for k, arts in enumerate(variants) if a in arts]
     in_b = [k for k, arts in enumerate(variants) if b in arts]
     return any(x != y for x in in_a for y in in_b)
+
+
+def conflict_matches(story: str, group: QuantityGroup, label: dict[str, Any]) -> bool:
+    """A quantity group of ``story`` finds a labelled conflict (strict matching)."""
+    flag = _Flag(story, tuple((v.value, a) for v in group.values for a in v.articles))
+    return story == label["story"] and _conflict_strict(flag, label)
+
+
+def quote_matches(story: str, group: QuoteGroup, label: dict[str, Any]) -> bool:
+    """A quote group of ``story`` finds a labelled altered quote (strict matching)."""
+    variants = [set(v.articles) for v in group.variants]
+    return story == label["story"] and _quote_strict(variants, label)
 
 
 @dataclass(frozen=True, slots=True)

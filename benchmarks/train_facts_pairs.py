@@ -48,6 +48,7 @@ from corroborate.facts.compare import story_index, story_text
 from corroborate.facts.compare_quantities import (
     QuantityOptions,
     ScoredBlock,
+    StoryText,
     block_pairs,
     group_blocks,
     score_block,
@@ -71,6 +72,7 @@ from facts_scoring import DEV_LABELS, load_labels, score
 LINKS = (0.5, 0.7, 0.8, 0.9, 0.95)
 CONFLICTS = (0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995)
 RATIOS = (1.5, 2.0, 3.0, 12.0)
+CONFLICT_LINKS = (None, 0.6, 0.7)
 
 
 def _same(a: float, b: float) -> bool:
@@ -149,6 +151,7 @@ class StoryData:
     articles: list[Article]
     index: StoryEntityIndex
     published: dict[str, Any]
+    text: StoryText
     blocks: list[tuple[list[Quantity], list[str], tuple[list[tuple[int, int]], list[list[float]]]]]
 
 
@@ -163,7 +166,7 @@ def prepare(
             (qs, ents, block_pairs(qs, ents, text)) for qs, ents in unit_blocks(facts[sid], index)
         ]
         published = {article_key(a): a.published_at for a in articles}
-        out.append(StoryData(sid, articles, index, published, blocks))
+        out.append(StoryData(sid, articles, index, published, text, blocks))
     return out
 
 
@@ -246,7 +249,7 @@ def score_stories(
     """Each story's unit blocks scored by the model that did not see it."""
     return {
         sd.story: [
-            score_block(qs, ents, None, models[sd.story], pairs) for qs, ents, pairs in sd.blocks
+            score_block(qs, ents, sd.text, models[sd.story], pairs) for qs, ents, pairs in sd.blocks
         ]
         for sd in data
     }
@@ -306,8 +309,12 @@ def main() -> None:
             model = train([sd for sd in data if sd.story not in held], lab, c)
             fold_models.update({s: model for s in held})
         scored = score_stories(data, fold_models)
-        for link, conflict, ratio in itertools.product(LINKS, CONFLICTS, RATIOS):
-            options = QuantityOptions(link, conflict, ratio)
+        for link, conflict, ratio, pair_link in itertools.product(
+            LINKS, CONFLICTS, RATIOS, CONFLICT_LINKS
+        ):
+            if pair_link is not None and pair_link >= link:
+                continue
+            options = QuantityOptions(link, conflict, ratio, pair_link)
             figures = evaluate(data, scored, options, labels)
             frontier.append(
                 (figures["false_conflicts_per_10_stories"], figures["conflict_recall"], c, options)
@@ -339,6 +346,7 @@ def main() -> None:
                 "min_link": options.min_link,
                 "min_conflict": options.min_conflict,
                 "max_ratio": options.max_ratio,
+                "min_conflict_link": options.min_conflict_link,
             },
             "cross_validated": figures,
             "fitted_on": "ECB+ dev topics 1-35 (benchmarks/data/facts/ecbplus_dev_labels.json)",

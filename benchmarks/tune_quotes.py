@@ -40,10 +40,10 @@ def main() -> None:
     }
     rows = []
     grid = itertools.product(
-        (0.4, 0.5, 0.6), (0.5, 0.6, 0.7), (0.45, 0.55, 0.65, 0.8), (2, 3, 4), (2.0, 3.0)
+        (0.5,), (0.5, 0.6, 0.7), (0.45, 0.55, 0.65), (3,), (3.0,), (0.0, 0.5, 0.55, 0.6, 0.7)
     )
-    for cover, altered, rare, words, ratio in grid:
-        options = QuoteOptions(cover, altered, rare, words, ratio)
+    for cover, altered, rare, words, ratio, content in grid:
+        options = QuoteOptions(cover, altered, rare, words, ratio, content)
         results = {
             sid: StoryFacts(
                 [article_key(a) for a in arts],

@@ -16,13 +16,16 @@ and a later larger count of a cumulative kind (death tolls rise), and
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from corroborate.errors import CorroborateError
 from corroborate.facts.entities import StoryEntityIndex, first_name
 from corroborate.facts.mentions import (
     LINK_FEATURES,
@@ -30,10 +33,16 @@ from corroborate.facts.mentions import (
     compatible,
     link_features,
     mention_info,
+    time_marks,
     value_ratio,
 )
 from corroborate.facts.records import ArticleFacts, Evidence, Quantity
-from corroborate.facts.same_fact import SameFactModel, conflict_features, default_model
+from corroborate.facts.same_fact import (
+    SameFactModel,
+    conflict_features,
+    default_model,
+    model_options,
+)
 from corroborate.text import Sentence
 
 __all__ = [
@@ -45,6 +54,7 @@ __all__ = [
     "block_pairs",
     "compare_quantities",
     "compatible",
+    "default_options",
     "group_blocks",
     "score_block",
     "unit_blocks",
@@ -113,18 +123,39 @@ class QuantityGroup:
 class QuantityOptions:
     """When two quantities are taken to report the same fact.
 
-    The defaults were chosen by cross-validation on ECB+ topics 1-35 (the setting
-    with the highest conflict recall and under 0.8 false conflicts per 10 stories;
-    ``benchmarks/train_facts_pairs.py`` records it in ``same_fact.json``).
+    :func:`default_options` gives the setting chosen by cross-validation on ECB+
+    topics 1-35 (the highest conflict recall with at most one false conflict per
+    10 stories; ``benchmarks/train_facts_pairs.py`` records it in ``same_fact.json``);
+    the field defaults here are only a fallback for building options by hand.
     ``min_link``: probability for two mentions with compatible values to join one
     group; ``min_conflict``: probability for two mentions with incompatible
     values to be one fact reported differently; ``max_ratio``: values further
-    apart than this factor are never taken for one fact.
+    apart than this factor are never taken for one fact; ``min_conflict_link``:
+    the link probability a disagreeing pair with a conflict probability of at
+    least ``min_conflict`` needs to join two groups itself (``None``: ``min_link``).
     """
 
     min_link: float = 0.95
     min_conflict: float = 0.995
     max_ratio: float = 1.5
+    min_conflict_link: float | None = None
+
+    @property
+    def conflict_link(self) -> float:
+        """Link probability a disagreeing pair needs to join two groups on its own
+        (``min_conflict_link``, default ``min_link``)."""
+        return self.min_link if self.min_conflict_link is None else self.min_conflict_link
+
+
+@lru_cache(maxsize=1)
+def default_options() -> QuantityOptions:
+    """The thresholds cross-validated with the shipped weights (``options`` in
+    ``same_fact.json``), so the two never drift apart."""
+    raw = model_options()
+    try:
+        return QuantityOptions(**raw)  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise CorroborateError(f"malformed options in the same-fact weights: {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,16 +239,64 @@ def unit_blocks(
 
 _TIME_CLASH = LINK_FEATURES.index("time_clash")
 MAX_AGE_GAP = 3.0
+AGE_LINK = 0.99
+"""Link probability given to two ages of one named person at most MAX_AGE_GAP apart:
+a person's age is one fact whatever the words around it (chosen on ECB+ dev)."""
+
+
+def _age_time_clash(a: Quantity, b: Quantity, text: StoryText | None, fallback: bool) -> bool:
+    """Two ages were given at different times: both sentences date them ("in 2005, at
+    the age of 91" / "92, told CNN in 2006") and the dates differ. A date written in
+    one sentence only ("arrested a 60-year-old ... in the 1967 killings") is no clash."""
+    if text is None:
+        return fallback
+    marks = []
+    for q in (a, b):
+        sentence = text.sentence(q.evidence.article, q.evidence.sentence)
+        marks.append(time_marks(sentence.text) if sentence else frozenset())
+    return bool(marks[0]) and bool(marks[1]) and marks[0] != marks[1]
+
+
+# Counted nouns that name a part of the people an event touched: "two women" among "three
+# people" killed is a detail, not a disagreement about the toll.
+SUBGROUP_NOUNS = frozenset(
+    {"man", "men", "woman", "women", "child", "children", "kid", "kids", "boy", "boys", "girl"}
+    | {"girls", "adult", "adults", "teenager", "teenagers", "baby", "babies", "infant", "infants"}
+)
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+
+
+def counted_noun(q: Quantity) -> str:
+    """The word a quantity's text ends with, lower-cased ("two women" → "women")."""
+    match = _LAST_WORD.search(q.text)
+    return match[1].lower() if match else ""
+
+
+def _subgroup_pair(a: Quantity, b: Quantity) -> bool:
+    """Two counts of people where one counts a subgroup (women, children) the other does not."""
+    if a.unit != "people":
+        return False
+    na, nb = counted_noun(a), counted_noun(b)
+    return na != nb and (na in SUBGROUP_NOUNS or nb in SUBGROUP_NOUNS)
+
+
+def _named_age_pair(a: Quantity, b: Quantity) -> bool:
+    return same_person(a, b) and abs(a.value - b.value) <= MAX_AGE_GAP
+
+
+def same_person(a: Quantity, b: Quantity) -> bool:
+    """Two ages name the same person: same surname key and no different first names."""
+    if not a.entity_key or a.entity_key != b.entity_key:
+        return False
+    first_a, first_b = first_name(a.entity), first_name(b.entity)
+    return not (first_a and first_b and first_a != first_b)
 
 
 def age_disagreement(a: Quantity, b: Quantity, time_clash: bool) -> bool:
-    """Two ages are one fact reported differently when both name the same person (same
-    surname and no different first names), no different date is written beside them,
-    and they are at most :data:`MAX_AGE_GAP` years apart."""
-    if not a.entity_key or a.entity_key != b.entity_key or time_clash:
-        return False
-    first_a, first_b = first_name(a.entity), first_name(b.entity)
-    if first_a and first_b and first_a != first_b:
+    """Two ages are one fact reported differently when both name the same person, no
+    different date is written beside them, and they are at most :data:`MAX_AGE_GAP`
+    years apart."""
+    if time_clash or not same_person(a, b):
         return False
     return abs(a.value - b.value) <= MAX_AGE_GAP
 
@@ -237,6 +316,8 @@ def score_block(
     if not rows:
         return ScoredBlock(block, entities, link, conflict)
     for (i, j), value in zip(index, model.link.probability(np.asarray(rows)), strict=True):
+        if block[i].unit == "age" and _named_age_pair(block[i], block[j]):
+            value = max(value, AGE_LINK)
         link[i, j] = link[j, i] = value
     disagreeing = [
         (i, j, row)
@@ -250,8 +331,11 @@ def score_block(
         for (i, j, row), value in zip(
             disagreeing, model.conflict.probability(features), strict=True
         ):
+            if _subgroup_pair(block[i], block[j]):
+                value = 0.0
             if block[i].unit == "age":
-                value = float(age_disagreement(block[i], block[j], bool(row[_TIME_CLASH])))
+                clash = _age_time_clash(block[i], block[j], text, bool(row[_TIME_CLASH]))
+                value = float(age_disagreement(block[i], block[j], clash))
             conflict[i, j] = conflict[j, i] = value
     return ScoredBlock(block, entities, link, conflict)
 
@@ -285,6 +369,10 @@ def _groups(block: ScoredBlock, options: QuantityOptions) -> list[list[int]]:
         for i in range(n)
         for j in range(i + 1, n)
         if block.link[i, j] >= options.min_link
+        or (
+            block.link[i, j] >= options.conflict_link
+            and block.conflict[i, j] >= options.min_conflict
+        )
     ]
     edges.sort(key=lambda e: -e[0])
     for _p, i, j in edges:
@@ -415,7 +503,7 @@ def compare_quantities(
     (without it only whole-sentence context is used); ``model`` defaults to
     the shipped same-fact weights.
     """
-    options = options or QuantityOptions()
+    options = options or default_options()
     model = model or default_model()
     scored = [score_block(qs, entities, text, model) for qs, entities in unit_blocks(facts, index)]
     return group_blocks(scored, index, published, options)

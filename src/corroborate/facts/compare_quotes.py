@@ -44,7 +44,11 @@ class QuoteOptions:
     share of rare words two same-speaker quotes need to count as one statement;
     ``min_words``: shorter quotes (titles, scare quotes) join only identical ones;
     ``max_length_ratio``: two quotes this many times longer than each other are
-    never taken for a paraphrase of one statement.
+    never taken for a paraphrase of one statement; ``min_content_cover``: share
+    of the shorter quote's content words (stopwords left out) found in order in
+    the other, also needed for a wording match, so shared function words ("we
+    are ... that") do not make two statements one. Chosen on ECB+ dev topics
+    1-35 with ``benchmarks/tune_quotes.py``.
     """
 
     min_cover: float = 0.5
@@ -52,6 +56,7 @@ class QuoteOptions:
     min_rare_overlap: float = 0.45
     min_words: int = 3
     max_length_ratio: float = 3.0
+    min_content_cover: float = 0.55
 
 
 @dataclass(slots=True)
@@ -120,6 +125,14 @@ def _cover(short: list[str], long: list[str]) -> float:
         return 0.0
     matcher = SequenceMatcher(None, short, long, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks()) / len(short)
+
+
+def _content_cover(short: list[str], long: list[str]) -> float:
+    """In-order cover of the shorter quote's content words (1.0 when it has none)."""
+    content = [w for w in short if w not in STOPWORDS and w != "..."]
+    if not content:
+        return 1.0
+    return _cover(content, [w for w in long if w not in STOPWORDS])
 
 
 def _substantive(words: list[str]) -> bool:
@@ -290,6 +303,7 @@ def _link_score(
         and (same_speaker or cover >= 0.8)
         and (len(short) >= options.min_words or cover == 1.0)
         and _substantive([w for w in short if w in long_set])
+        and _content_cover(short, long) >= options.min_content_cover
     ):
         return 1.0 + cover, "wording"
     if (

@@ -29,6 +29,7 @@ __all__ = [
     "compatible",
     "link_features",
     "mention_info",
+    "time_marks",
     "value_ratio",
     "window_words",
 ]
@@ -121,7 +122,8 @@ class MentionInfo:
     prev_word: str = ""
 
 
-def _time_marks(text: str) -> frozenset[str]:
+def time_marks(text: str) -> frozenset[str]:
+    """Years, month names and "last year"/"years ago" written in a text."""
     low = text.lower()
     marks = set(_YEAR.findall(low))
     marks.update(w for w in _WORD.findall(low) if w in MONTHS and len(w) > 3)
@@ -159,7 +161,7 @@ def mention_info(
         people,
         names,
         frozenset(w for w in near if w in QUALIFIERS),
-        _time_marks(sentence),
+        time_marks(sentence),
         tokens,
         len(before),
         before[-1] if before else "",

@@ -97,6 +97,7 @@ _CURRENCY = {"$": "$", "us$": "$", "c$": "C$", "€": "€", "£": "£", "¥": "
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _NOUN_TAGS = frozenset({"NN", "NNS"})
 _MOD_TAGS = frozenset({"JJ", "JJR", "JJS", "VBN", "RBR"})
+_PARENTS = frozenset({"mother", "father", "mom", "dad", "parent", "parents", "grandmother"})
 _LEVEL_PREPS = frozenset({"of", "at", "to", "was", "is", "reached", "hit", "stood", "stands", ":"})
 
 
@@ -226,6 +227,8 @@ def _unit_before(doc: Doc, lower: list[str], i: int) -> str:
     """A measure named before the number: "death toll rose to 7", "magnitude 6.1"."""
     if i >= 1 and lower[i - 1] == "magnitude":
         return "magnitude"
+    if i >= 2 and lower[i - 1] == "of" and lower[i - 2] in _PARENTS:
+        return "children"  # "a mother of 12"
     k = i - 1
     steps = 0
     while k >= 0 and steps < 3 and (lower[k] in _LEVEL_PREPS or doc[k].tag_.startswith("VB")):
@@ -305,11 +308,34 @@ def _proper_run(doc: Doc, i: int) -> tuple[int, int] | None:
     return None
 
 
+_OF_FILLERS = frozenset({"the", "his", "her", "their", "its", "our", "a", "an"})
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+
+
+def _out_of(lower: list[str], i: int) -> bool:
+    """True for the whole in "28 of 41 passes", "10 of the Saints' 16 games": the number
+    a part is counted out of, another measure than the part or a plain count."""
+    k = i - 1
+    while k >= 0 and i - k <= 4 and lower[k] != "of":
+        possessor = lower[k].isalpha() and k + 1 < i and lower[k + 1] in _POSSESSIVES
+        if lower[k] not in _OF_FILLERS and lower[k] not in _POSSESSIVES and not possessor:
+            return False
+        k -= 1
+    if k < 1 or lower[k] != "of":
+        return False
+    part = lower[k - 1]
+    if part in ("one", "1"):
+        return False  # "one of 99 members seized": the 99 is the count itself
+    return part[:1].isdigit() or part in UNITS or part in TENS
+
+
 def _role(lower: list[str], i: int, unit_end: int, hedge: str | None) -> str:
     skip = len(hedge.split()) if hedge else 0
     window = lower[max(0, i - skip - 3) : max(0, i - skip)]
     if unit_end < len(lower) and lower[unit_end] in THRESHOLD_WORDS:
         return "threshold"
+    if not skip and _out_of(lower, i):
+        return "total"
     if "majority" in lower[unit_end : unit_end + 3] and "for" in lower[unit_end : unit_end + 2]:
         return "threshold"
     if window and window[-1] == "by":
@@ -429,11 +455,13 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
         number_text = doc[i:end].text
         lo, hi = hedge_interval(value, number_text, bound)
         kind = ""
-        if unit in PEOPLE_UNITS or unit in ("people", "") or unit == "toll":
+        # "a mother of 12 was shot": her children, not the people shot
+        parent_of = i >= 2 and lower[i - 1] == "of" and lower[i - 2] in _PARENTS
+        if not parent_of and (unit in PEOPLE_UNITS or unit in ("people", "") or unit == "toll"):
             kind = _kind_near(lower, i, unit_end)
             if kind and unit in ("", "toll"):
                 unit = "people"
-        if unit in PEOPLE_UNITS and kind:
+        if unit in PEOPLE_UNITS and kind and not parent_of:
             unit = "people"
         role = _role(lower, i, unit_end, phrase) if unit not in ("age", "score") else "level"
         if reading.about is not None:

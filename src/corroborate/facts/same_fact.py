@@ -34,6 +34,7 @@ __all__ = [
     "SameFactModel",
     "conflict_features",
     "default_model",
+    "model_options",
 ]
 
 MODEL_PATH = Path(__file__).resolve().parent / "same_fact.json"
@@ -148,10 +149,23 @@ def conflict_features(
 
 
 @lru_cache(maxsize=1)
-def default_model() -> SameFactModel:
-    """The shipped weights (read once; the file is part of the package)."""
+def _shipped() -> dict[str, object]:
     try:
-        data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+        data: dict[str, object] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise CorroborateError(f"cannot read the same-fact weights {MODEL_PATH}: {exc}") from exc
-    return SameFactModel.from_dict(data)
+    return data
+
+
+@lru_cache(maxsize=1)
+def default_model() -> SameFactModel:
+    """The shipped weights (read once; the file is part of the package)."""
+    return SameFactModel.from_dict(_shipped())
+
+
+def model_options() -> dict[str, object]:
+    """The grouping thresholds cross-validated with the shipped weights."""
+    options = _shipped().get("options")
+    if not isinstance(options, dict):
+        raise CorroborateError(f"the same-fact weights {MODEL_PATH} have no options")
+    return dict(options)

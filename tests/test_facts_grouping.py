@@ -1,0 +1,101 @@
+"""What makes two quantities one fact: the whole in "28 of 41", parents' children, ages of
+one named person, subgroups of the people counted (spaCy loaded once for the module)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from corroborate.config import Context
+from corroborate.facts.compare_quantities import (
+    compare_quantities,
+    counted_noun,
+    same_person,
+)
+from corroborate.facts.entities import StoryEntityIndex
+from corroborate.facts.quantities import SentenceRef, hedge_interval, quantities_in_sentence
+from corroborate.facts.records import ArticleFacts, Evidence, Quantity
+
+
+@pytest.fixture(scope="module")
+def nlp(ctx: Context) -> Any:
+    return ctx.nlp.spacy()
+
+
+def _read(nlp: Any, sentence: str) -> list[tuple[float, str, str]]:
+    return [
+        (q.value, q.unit, q.role)
+        for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))
+    ]
+
+
+def test_the_whole_a_part_is_counted_out_of_is_its_own_measure(nlp: Any) -> None:
+    got = _read(nlp, "Garrard completed 28 of 41 passes for 329 yards.")
+    assert (41.0, "passe", "total") in got
+    assert (329.0, "yard", "level") in got
+    assert (16.0, "game", "total") in _read(nlp, "He missed 10 of the Saints' 16 games.")
+    # "one of 99 members" names the count itself
+    assert (99.0, "member", "total") not in _read(nlp, "He was one of 99 members arrested.")
+
+
+def test_a_mother_of_twelve_counts_children(nlp: Any) -> None:
+    assert (12.0, "children", "level") in _read(nlp, "Horton, a mother of 12, was shot dead.")
+
+
+def _q(article: str, value: float, text: str, unit: str = "people", **kw: Any) -> Quantity:
+    lo, hi = hedge_interval(value, text, "exact")
+    base = Quantity(
+        value,
+        text,
+        unit,
+        None,
+        "exact",
+        lo,
+        hi,
+        None,
+        "",
+        "level",
+        "killed",
+        None,
+        Evidence(article, 0, 0, len(text), text),
+        ("fire", "bank", "kill", "athens"),
+    )
+    return replace(base, **kw)
+
+
+def _facts(*quantities: Quantity) -> list[ArticleFacts]:
+    out: dict[str, ArticleFacts] = {}
+    for q in quantities:
+        out.setdefault(q.evidence.article, ArticleFacts(q.evidence.article, "x"))
+        out[q.evidence.article].quantities.append(q)
+    return list(out.values())
+
+
+INDEX = StoryEntityIndex({}, {})
+
+
+def test_a_subgroup_of_the_dead_is_not_a_conflict_with_the_toll() -> None:
+    assert counted_noun(_q("a", 2, "two women")) == "women"
+    groups = compare_quantities(
+        _facts(_q("a", 2, "two women"), _q("b", 3, "three people")), INDEX, {}
+    )
+    assert all(g.status != "conflict" for g in groups)
+    groups = compare_quantities(
+        _facts(_q("a", 2, "two people"), _q("b", 3, "three people")), INDEX, {}
+    )
+    assert [g.status for g in groups] == ["conflict"]
+
+
+def test_ages_of_one_named_person() -> None:
+    smith = {"entity": "Sharron Smith", "entity_key": "smith", "kind": ""}
+    a = _q("a", 60, "60", unit="age", **smith)
+    b = _q("b", 61, "61", unit="age", **smith)
+    other = _q("c", 61, "61", unit="age", entity="Gary Smith", entity_key="smith", kind="")
+    assert same_person(a, b)
+    assert not same_person(a, other)
+    groups = compare_quantities(_facts(a, b), INDEX, {})
+    assert [g.status for g in groups] == ["conflict"]
+    far = _q("b", 68, "68", unit="age", **smith)
+    assert all(g.status != "conflict" for g in compare_quantities(_facts(a, far), INDEX, {}))
