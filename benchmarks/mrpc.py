@@ -46,9 +46,10 @@ def main() -> None:
         print(f"baseline {name:<9} (cut {cut:.3f} tuned on train): accuracy {acc:.1%}  F1 {f1:.1%}")
     model = load_model()
     acc, f1 = acc_f1(model.probability(x_te, toks_te) >= model.threshold, y_te)
+    trees = f", blended {1 - model.blend:.1f} with boosted trees" if model.trees else ""
     print(
         f"corroborate scorer (logistic, {len(FEATURE_NAMES)} features "
-        f"+ {len(model.vocab)}-word bags): "
+        f"+ {len(model.vocab)}-word bags{trees}): "
         f"accuracy {acc:.1%}  F1 {f1:.1%}   [target >= 80.0% / 86.0]"
     )
     pairs = [(p.a, p.b) for p in test]

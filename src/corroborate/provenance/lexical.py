@@ -236,7 +236,7 @@ def lexical_features(ta: Tokens, tb: Tokens) -> list[float]:
         1.0 if ta.names or tb.names else 0.0,
         1.0 if (ta.negations > 0) != (tb.negations > 0) else 0.0,
         min(la, lb) / max(la, lb),
-        abs(math.log(la / lb)),
+        math.log(max(la, lb) / min(la, lb)),
         stem_jac,
         float(min(run_a, run_b)),
         float(max(run_a, run_b)),

@@ -23,6 +23,7 @@ from corroborate.config import Context
 from corroborate.errors import CorroborateError, UsageError
 from corroborate.provenance.embed import EMBED_FEATURES, embed_features, embed_sentences
 from corroborate.provenance.lexical import LEXICAL_FEATURES, Tokens, lexical_features, tokens_of
+from corroborate.provenance.trees import TreeEnsemble
 
 __all__ = [
     "FEATURE_NAMES",
@@ -57,11 +58,14 @@ class PairScore:
 
 @dataclass(frozen=True, slots=True)
 class ScorerModel:
-    """A fitted logistic model: standardised dense features plus word bags.
+    """A fitted logistic model (standardised dense features plus word bags), blended with trees.
 
     The word bags say, for each of ``vocab`` (frequent MRPC-train words),
     whether one sentence has it and the other lacks it, or both have it: the
     model learns that a missing "said" is harmless and a missing "not" is not.
+    When ``trees`` is set, the probability is ``blend`` times the logistic one
+    plus ``1 - blend`` times that of the boosted trees over the dense features
+    (cross-validation on MRPC train found the average better than either).
     """
 
     feature_names: tuple[str, ...]
@@ -76,6 +80,8 @@ class ScorerModel:
     intercept: float
     threshold: float
     meta: dict[str, Any]
+    trees: TreeEnsemble | None = None
+    blend: float = 1.0
     vocab_index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -96,7 +102,10 @@ class ScorerModel:
         z = x @ self.coef + self.intercept
         if len(self.vocab):
             z = z + word_bags(tokens, self.vocab_index) @ self.bag_coef
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+        prob = np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+        if self.trees is None:
+            return prob
+        return self.blend * prob + (1.0 - self.blend) * self.trees.probability(features)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScorerModel:
@@ -106,7 +115,10 @@ class ScorerModel:
                 "paraphrase model was fitted on other features; "
                 "rerun benchmarks/train_paraphrase.py"
             )
+        trees = data.get("trees")
         return cls(
+            trees=TreeEnsemble.from_dict(trees) if trees is not None else None,
+            blend=float(data.get("blend", 1.0)),
             feature_names=names,
             expansion=tuple(data.get("expansion", ())),
             low=np.asarray(data["low"], dtype=np.float64),
@@ -135,6 +147,8 @@ class ScorerModel:
             "meta": self.meta,
             "vocab": list(self.vocab),
             "bag_coef": [round(float(v), 6) for v in self.bag_coef],
+            "blend": self.blend,
+            "trees": self.trees.to_dict() if self.trees is not None else None,
         }
 
 
