@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from corroborate.facts.records import ArticleFacts, Evidence, Quotation
@@ -107,12 +108,18 @@ def quote_words(text: str) -> list[str]:
     """Lower-cased words of a quote, typography, spelling variants and contractions folded
     ("realised" = "realized", "I'm" = "I am"); bracketed editorial insertions
     ("[the police]", "(its direction)") left out; "..." kept as an ellipsis marker."""
+    return list(_quote_words(text))
+
+
+@lru_cache(maxsize=8192)
+def _quote_words(text: str) -> tuple[str, ...]:
+    """:func:`quote_words`, cached: a story's quotes are compared pair by pair."""
     folded = normalize_for_matching(text).lower().replace("’", "'")
     folded = _POSSESSIVE.sub(r"\1", _BRACKETED.sub(" ", folded))
     folded = _ON_THE_HOUR.sub(r"\1", folded)
-    return [
+    return tuple(
         fold_word(part) for token in _TOKEN.findall(folded) for part in expand_contractions(token)
-    ]
+    )
 
 
 def _contiguous(short: list[str], long: list[str]) -> bool:
@@ -176,6 +183,7 @@ def _keeps_all_of(wa: list[str], wb: list[str]) -> bool:
     return len(wb) < len(wa)
 
 
+@lru_cache(maxsize=8192)
 def _title_like(text: str) -> bool:
     """A short quote in title case ("The Hunger Games", "Most Likely to Succeed")."""
     tokens = _TITLE_WORD.findall(text)
