@@ -62,8 +62,8 @@ def _buggy(raw: RawInput, ctx: Context) -> ReaderOutput:
 def _whoami(raw: RawInput, ctx: Context) -> ReaderOutput:
     """One article that records which process read it."""
     article = Article(
-        title=f"Read in process {os.getpid()}",
-        paragraphs=[f"This paragraph was read by the process numbered {os.getpid()} today."],
+        title=f"{raw.name} read in process {os.getpid()}",
+        paragraphs=[f"This paragraph of {raw.name} was read by the process {os.getpid()}."],
         input=raw.name,
         meta={"pid": os.getpid()},
     )
@@ -249,3 +249,21 @@ def test_a_reader_that_prints_cannot_corrupt_the_callers_stdout(
     registry.close()
     assert prepared.articles
     assert "LEAKED-FROM-READER" not in capfd.readouterr().out
+
+
+def _nap(raw: RawInput, ctx: Context) -> ReaderOutput:
+    time.sleep(BUDGET * 0.6)
+    return _whoami(raw, ctx)
+
+
+def test_queued_inputs_get_their_budget_from_when_the_worker_starts_them(tmp_path: Path) -> None:
+    """Five inputs of 0.6 budgets each, queued at once: none overruns (the budget runs
+    from the start of each read, not from when it was queued)."""
+    registry = default_registry()
+    registry.register(_reader("nap", _nap, _marker_sniff(b"NAP")))
+    (tmp_path / "in").mkdir()
+    for n in range(5):
+        (tmp_path / "in" / f"{n}.nap").write_bytes(b"NAP %d" % n)
+    with Archive(tmp_path / "archive.db") as archive:
+        report = ingest([str(tmp_path / "in")], archive, CTX, registry=registry)
+    assert [o.status for o in report.outcomes] == ["ingested"] * 5, report.to_dict()

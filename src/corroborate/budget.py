@@ -21,15 +21,18 @@ with no budget.
 from __future__ import annotations
 
 import contextlib
+import gc
 import mmap
 import os
 import pickle
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -41,7 +44,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from corroborate.readers.base import RawInput, Reader, ReaderOutput, ReaderRegistry
 
 __all__ = [
-    "PendingRead",
     "ReadAhead",
     "ReadResult",
     "ReaderWorker",
@@ -52,6 +54,8 @@ __all__ = [
 
 PARENT_CHECK_S = 0.25
 SLOT_BYTES = 256
+AHEAD_DEPTH = 8
+AHEAD_BYTES = 64 * 1024
 
 
 def budget_of(limits: Limits) -> float | None:
@@ -91,73 +95,96 @@ ReadResult = tuple[str, "ReaderOutput"] | InputError
 
 
 class ReadAhead:
-    """Reads one input ahead: the worker reads input *n + 1* while the caller cleans
-    and stores input *n*, which hides the hand-over cost and uses a second core.
+    """Keeps the worker busy: up to ``AHEAD_DEPTH`` inputs (``AHEAD_BYTES`` in all)
+    wait in its queue while the caller cleans and stores earlier ones, so the two
+    processes rarely wait for each other and use two cores.
 
-    ``submit`` one input, then ``collect`` it (before the next ``submit``);
-    ``close`` gives up on anything pending. Without a budget the read happens
-    in-process at ``collect``. Input errors, overruns included, are returned;
-    a reader's unexpected exception is raised.
+    ``submit`` inputs while :meth:`has_room`, ``collect`` them in the same order
+    (:meth:`ready` says an answer is already there), ``close`` at the end. Each
+    input's budget starts when the worker starts on it. After an overrun or a
+    crash the inputs queued behind are sent again to a fresh worker. Without a
+    budget the read happens in-process at ``collect``. Input errors, overruns
+    included, are returned; a reader's unexpected exception is raised. The
+    registry's worker is this object's until :meth:`close`.
     """
 
     def __init__(self, ctx: Context, registry: ReaderRegistry, reader_name: str | None) -> None:
         self.ctx, self.registry, self.reader_name = ctx, registry, reader_name
         self.budget = budget_of(ctx.limits)
-        self._raw: RawInput | None = None
-        self._pending: PendingRead | None = None
+        self._queue: deque[tuple[RawInput, int]] = deque()
+        self._bytes = 0
+        self._worker: ReaderWorker | None = None
         if reader_name:
             registry.get(reader_name)  # an unknown name fails here, listing the valid ones
 
     @property
     def waiting(self) -> bool:
-        return self._raw is not None
+        return bool(self._queue)
+
+    def has_room(self, raw: RawInput) -> bool:
+        if not self._queue:
+            return True
+        if self.budget is None:
+            return False
+        fits = self._bytes + len(raw.data) <= AHEAD_BYTES  # so a send never blocks
+        return len(self._queue) < AHEAD_DEPTH and fits
+
+    def ready(self) -> bool:
+        """True when the worker has already answered the oldest input."""
+        worker = self._worker
+        if not self._queue or worker is None or worker._conn is None:
+            return False
+        return worker._conn.poll(0)
 
     def submit(self, raw: RawInput) -> None:
-        if self._raw is not None:
-            raise RuntimeError("collect the pending read before submitting another")
-        if self.budget is not None:
+        if not self.has_room(raw):
+            raise RuntimeError("collect earlier reads before submitting more")
+        seq = self._send(raw) if self.budget is not None else -1
+        self._queue.append((raw, seq))
+        self._bytes += len(raw.data)
+
+    def _send(self, raw: RawInput) -> int:
+        if self._worker is None:
             worker = self.registry.worker()
-            self._pending = worker.submit(
-                self.registry, raw, self.reader_name, self.ctx.limits, self.budget
-            )
-        self._raw = raw
+            worker._lock.acquire()
+            self._worker = worker
+        return self._worker._submit(self.registry, raw, self.reader_name, self.ctx.limits)
 
     def collect(self) -> tuple[RawInput, ReadResult]:
-        raw, pending = self._raw, self._pending
-        if raw is None:
-            raise RuntimeError("nothing was submitted")
-        self._raw = self._pending = None
+        raw, seq = self._queue.popleft()
+        self._bytes -= len(raw.data)
         try:
-            if pending is None:
+            if self.budget is None or self._worker is None:
                 return raw, read_in_process(raw, self.ctx, self.registry, self.reader_name)
-            return raw, self.registry.worker().collect(pending)
+            return raw, self._worker._wait(raw, seq, self.budget)
         except InputError as exc:
+            if self._worker is not None and self._worker._conn is None and self._queue:
+                queued = [r for r, _ in self._queue]  # went down with the stopped worker
+                self._queue = deque((r, self._send(r)) for r in queued)
             return raw, exc
 
     def close(self) -> None:
-        if self._pending is not None:
-            self.registry.worker().cancel(self._pending)
-        self._raw = self._pending = None
-
-
-@dataclass(frozen=True, slots=True)
-class PendingRead:
-    """A read sent to the worker and not collected yet."""
-
-    raw: RawInput
-    deadline: float
-    budget: float
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            try:
+                if self._queue:
+                    worker._stop()
+            finally:
+                worker._lock.release()
+        self._queue.clear()
+        self._bytes = 0
 
 
 @dataclass(frozen=True, slots=True)
 class _Request:
+    seq: int
     raw: RawInput
     reader: str | None
     limits: Limits
 
 
 class ReaderWorker:
-    """One forked worker process that reads inputs sent over a socket, one at a time.
+    """One forked worker process that reads inputs sent over a socket, in order.
 
     Thread-safe: concurrent callers take turns. ``stop`` kills the process; the
     next :meth:`read` starts a new one.
@@ -167,8 +194,9 @@ class ReaderWorker:
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._conn: Connection | None = None
-        # Shared with the forked worker: the name of the reader it is running, so
-        # an overrun names the reader without a message round trip per input.
+        self._seq = 0
+        # Shared with the forked worker: which request it is on, since when, and with
+        # which reader, so deadlines and an overrun's reason need no extra message.
         self._slot = mmap.mmap(-1, SLOT_BYTES)
 
     @property
@@ -184,80 +212,52 @@ class ReaderWorker:
         budget: float,
     ) -> tuple[str, ReaderOutput]:
         """Read ``raw`` in the worker, giving up after ``budget`` seconds (see module doc)."""
-        return self.collect(self.submit(registry, raw, reader_name, limits, budget))
+        with self._lock:
+            seq = self._submit(registry, raw, reader_name, limits)
+            return self._wait(raw, seq, budget)
 
-    def submit(
-        self,
-        registry: ReaderRegistry,
-        raw: RawInput,
-        reader_name: str | None,
-        limits: Limits,
-        budget: float,
-    ) -> PendingRead:
-        """Send ``raw`` to the worker and return at once; :meth:`collect` gets the answer.
-
-        The worker is this caller's until :meth:`collect` or :meth:`cancel`.
-        """
-        self._lock.acquire()
-        try:
-            deadline = time.monotonic() + budget
-            self._send(registry, _Request(raw, reader_name, limits))
-        except BaseException:
-            self._lock.release()
-            raise
-        return PendingRead(raw, deadline, budget)
-
-    def collect(self, pending: PendingRead) -> tuple[str, ReaderOutput]:
-        """The answer to ``pending``, waiting until its deadline at most.
-
-        An answer already waiting is taken even past the deadline (the caller
-        was busy, not the reader).
-        """
-        try:
-            conn = self._conn
-            if conn is None:
-                raise InputError(pending.raw.name, _died(self._chosen(), None))
-            remaining = max(0.0, pending.deadline - time.monotonic())
-            if not conn.poll(remaining):
-                chosen = self._chosen()
-                self._stop()
-                raise InputError(pending.raw.name, _overrun(chosen, pending.budget))
-            try:
-                message = conn.recv()
-            except (EOFError, OSError):
-                chosen = self._chosen()
-                status = self._stop()
-                raise InputError(pending.raw.name, _died(chosen, status)) from None
-            return _answer(pending.raw, message)
-        finally:
-            self._lock.release()
-
-    def cancel(self, pending: PendingRead) -> None:
-        """Give up on ``pending`` (the caller failed meanwhile): stop the worker."""
-        try:
-            self._stop()
-        finally:
-            self._lock.release()
-
-    def _chosen(self) -> str | None:
-        """The reader the worker chose for the current input (None while still sniffing)."""
-        return _slot_read(self._slot)
-
-    def _send(self, registry: ReaderRegistry, request: _Request) -> Connection:
-        """Send ``request`` to a live worker, starting (or restarting) one as needed."""
+    def _submit(
+        self, registry: ReaderRegistry, raw: RawInput, reader_name: str | None, limits: Limits
+    ) -> int:
+        """Send one request to a live worker (starting one as needed); its number."""
+        self._seq += 1
+        request = _Request(self._seq, raw, reader_name, limits)
         for attempt in range(2):
             if self._conn is None:
                 self._start(registry)
             assert self._conn is not None
             try:
-                _slot_write(self._slot, None)
                 self._conn.send(request)
-                return self._conn
+                return self._seq
             except (BrokenPipeError, ConnectionResetError):
                 self._stop()  # died between reads (killed from outside); one fresh try
                 if attempt:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, raw: RawInput, seq: int, budget: float) -> tuple[str, ReaderOutput]:
+        """The answer to request ``seq``, waiting at most ``budget`` seconds after the
+        worker started on it; an answer already there is taken even past that (the
+        caller was busy, not the reader)."""
+        conn = self._conn
+        if conn is None:
+            raise InputError(raw.name, _died(None, None))
+        while True:
+            on, started, reader = _slot_state(self._slot)
+            # Not on it yet (unpickling it, or finishing the one before): look again soon.
+            remaining = started + budget - time.monotonic() if on == seq else min(budget, 0.25)
+            if conn.poll(max(0.0, remaining)):
+                break
+            if on == seq:
+                self._stop()
+                raise InputError(raw.name, _overrun(reader, budget))
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            on, _started, reader = _slot_state(self._slot)
+            status = self._stop()
+            raise InputError(raw.name, _died(reader if on == seq else None, status)) from None
+        return _answer(raw, message)
 
     def _start(self, registry: ReaderRegistry) -> None:
         parent_end, child_end = socket.socketpair()
@@ -268,6 +268,7 @@ class ReaderWorker:
             try:
                 parent_end.close()
                 _detach_stdio()
+                gc.freeze()  # the inherited heap: never scanned (nor copied on write) by our GCs
                 _serve(Connection(child_end.detach()), registry, parent_pid, self._slot)
             except BaseException:
                 code = 1
@@ -322,15 +323,26 @@ def _died(reader: str | None, status: int | None) -> str:
     )
 
 
-def _slot_write(slot: mmap.mmap, name: str | None) -> None:
-    data = (name or "").encode("utf-8")[: SLOT_BYTES - 2]
-    slot[:2] = len(data).to_bytes(2, "little")
-    slot[2 : 2 + len(data)] = data
+_SLOT_HEAD = struct.Struct("<qdH")  # request number, its start (monotonic), reader-name length
 
 
-def _slot_read(slot: mmap.mmap) -> str | None:
-    size = int.from_bytes(slot[:2], "little")
-    return slot[2 : 2 + size].decode("utf-8", "replace") or None
+def _slot_begin(slot: mmap.mmap, seq: int) -> None:
+    """Worker side: now on request ``seq`` (no reader chosen yet)."""
+    slot[: _SLOT_HEAD.size] = _SLOT_HEAD.pack(seq, time.monotonic(), 0)
+
+
+def _slot_reader(slot: mmap.mmap, name: str) -> None:
+    """Worker side: the reader chosen for the current request."""
+    data = name.encode("utf-8")[: SLOT_BYTES - _SLOT_HEAD.size]
+    slot[_SLOT_HEAD.size : _SLOT_HEAD.size + len(data)] = data
+    slot[16 : _SLOT_HEAD.size] = len(data).to_bytes(2, "little")
+
+
+def _slot_state(slot: mmap.mmap) -> tuple[int, float, str | None]:
+    """The request the worker is on, when it started it, and its reader (None yet)."""
+    seq, started, size = _SLOT_HEAD.unpack(slot[: _SLOT_HEAD.size])
+    name = slot[_SLOT_HEAD.size : _SLOT_HEAD.size + size].decode("utf-8", "replace")
+    return seq, started, name or None
 
 
 def _answer(raw: RawInput, message: tuple[Any, ...]) -> tuple[str, Any]:
@@ -385,13 +397,14 @@ def _serve(conn: Connection, registry: ReaderRegistry, parent_pid: int, slot: mm
             request: _Request = conn.recv()
         except (EOFError, OSError):
             return
+        _slot_begin(slot, request.seq)
         ctx = contexts.setdefault(request.limits, Context(limits=request.limits))
         message = _handle(request, ctx, registry, slot)
         try:
             conn.send(message)  # pickles in full before writing, so a failure sends nothing
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             failure = RuntimeError(f"reader output cannot be sent back: {exc}")
-            conn.send(("raise", failure, "", _slot_read(slot)))
+            conn.send(("raise", failure, "", _slot_state(slot)[2]))
 
 
 def _handle(
@@ -404,7 +417,7 @@ def _handle(
         reader: Reader = (
             registry.get(request.reader) if request.reader else registry.choose(request.raw)
         )
-        _slot_write(slot, reader.name)
+        _slot_reader(slot, reader.name)
         output = reader.read(request.raw, ctx)
         errors = [(e.source, e.reason) for e in output.errors]
         output.errors = []
@@ -414,7 +427,7 @@ def _handle(
     except UsageError as exc:
         return ("usage-error", str(exc))
     except Exception as exc:
-        return ("raise", _portable(exc), traceback.format_exc(), _slot_read(slot))
+        return ("raise", _portable(exc), traceback.format_exc(), _slot_state(slot)[2])
 
 
 def _portable(exc: Exception) -> BaseException:

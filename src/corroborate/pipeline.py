@@ -345,18 +345,21 @@ def ingest(
 
     try:
         for item in expand_sources(sources, ctx.limits):
-            done = ahead.collect() if ahead.waiting else None
-            if item.raw is not None:
-                ahead.submit(item.raw)  # the worker reads this one while we store the last
-            if done is not None:
-                finish(*done)
             if item.raw is None:
+                while ahead.waiting:  # keep the outcomes in input order
+                    finish(*ahead.collect())
                 assert item.error is not None
                 error = IngestOutcome(item.name, "error", reason=item.error.reason)
                 report.outcomes.append(error)
                 if on_outcome is not None:
                     on_outcome(error)
-        if ahead.waiting:
+                continue
+            while not ahead.has_room(item.raw):
+                finish(*ahead.collect())
+            ahead.submit(item.raw)  # the worker reads it while we store earlier inputs
+            while ahead.ready():
+                finish(*ahead.collect())
+        while ahead.waiting:
             finish(*ahead.collect())
     finally:
         ahead.close()
