@@ -43,11 +43,21 @@ def test_round_trip_and_malformed_input() -> None:
     bad["left"] = [1, 2, 2, 3, 4, 99]
     with pytest.raises(CorroborateError, match="outside"):
         TreeEnsemble.from_dict(bad)
+    bad["left"] = [1, 2, 3, 3, 4, 5]
+    with pytest.raises(CorroborateError, match="itself"):
+        TreeEnsemble.from_dict(bad)
+    bad["left"] = [1, 2, 2, 3, 4, 5]
+    bad["depth"] = 1
+    with pytest.raises(CorroborateError, match="deeper"):
+        TreeEnsemble.from_dict(bad)
+    assert list(ens.tree_depths()) == [2, 0]
     del bad["value"]
     with pytest.raises(CorroborateError, match="malformed"):
         TreeEnsemble.from_dict(bad)
     with pytest.raises(CorroborateError):
         ens.raw(np.zeros(3))
+    with pytest.raises(CorroborateError, match="columns"):
+        ens.raw(np.zeros((2, 1)))
 
 
 def test_shipped_model_blends_trees_over_its_features() -> None:
