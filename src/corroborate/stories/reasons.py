@@ -10,7 +10,13 @@ import numpy as np
 
 from corroborate.stories.profile import StoryProfile
 from corroborate.stories.scoring import ScoreModel
-from corroborate.stories.signals import SIGNALS, ArticleQuery, mention_group
+from corroborate.stories.signals import (
+    MAIN_KEYS,
+    SIGNALS,
+    ArticleQuery,
+    main_match,
+    mention_group,
+)
 
 __all__ = ["Reason", "decision_reason", "explain_match", "first_article_reason"]
 
@@ -95,6 +101,7 @@ def explain_match(
                 details,
             )
         )
+    reasons.extend(_main_reasons(query, profile, row, parts))
     lex = (float(row[col["lex_centroid"]]), float(row[col["lex_best"]]))
     reasons.append(
         Reason(
@@ -128,6 +135,37 @@ def explain_match(
         )
     reasons.sort(key=lambda r: (-r.weight, r.kind))
     return reasons[:limit]
+
+
+_MAIN_WORDS = {
+    "person_top": "person",
+    "place_top": "place",
+    "year_top": "year",
+}
+
+
+def _main_reasons(
+    query: ArticleQuery, profile: StoryProfile, row: np.ndarray, parts: np.ndarray
+) -> list[Reason]:
+    """Same or different main person, place, year of article and story (when it counts)."""
+    names = {m.key: m.name for m in query.entry.features.entities}
+    col = {name: i for i, name in enumerate(SIGNALS)}
+    out = []
+    for signal, (group, prefix) in MAIN_KEYS.items():
+        value = float(row[col[signal]])
+        if value == 0.0:
+            continue
+        _, mine, theirs = main_match(query, profile.top_mentions().get(group, []), group, prefix)
+        word = _MAIN_WORDS[signal]
+        shown = [names.get(k, k.removeprefix(prefix)) for k in (mine, theirs)]
+        if value > 0:
+            text = f"same main {word}: {shown[0]}"
+            details = shown[:1]
+        else:
+            text = f"different main {word}: {shown[0]} in the article, {shown[1]} in the story"
+            details = shown
+        out.append(Reason(f"main-{word}", text, value, float(parts[col[signal]]), details))
+    return out
 
 
 def _duration(days: float) -> str:

@@ -15,7 +15,15 @@ import numpy as np
 from corroborate.stories.profile import Entry, StoryProfile, mention_group
 from corroborate.stories.stats import CorpusStats
 
-__all__ = ["MENTION_GROUPS", "SIGNALS", "ArticleQuery", "mention_group", "story_signals"]
+__all__ = [
+    "MAIN_KEYS",
+    "MENTION_GROUPS",
+    "SIGNALS",
+    "ArticleQuery",
+    "main_match",
+    "mention_group",
+    "story_signals",
+]
 
 # Mention groups compared separately: who, where, which organisation/thing, figures, dates.
 MENTION_GROUPS = ("person", "place", "org", "num", "date")
@@ -36,6 +44,8 @@ SIGNALS = (
     "date_s",
     "person_x",  # both name people, none shared (1 - best share)
     "person_top",  # +1 same main person, -1 each side's main person absent from the other's top 2
+    "place_top",  # the same for the main place
+    "year_top",  # the same for the main year mentioned
     "place_x",
     "date_x",
     "time_gap",  # log1p(days) between article and story span; 0 when unknown
@@ -122,24 +132,44 @@ def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> d
         out[group + "_s"] = share_s
         both = a_total > 0 and s_total > 0
         out[group + "_x"] = 1.0 - max(share_a, share_s) if both else 0.0
-    out["person_top"] = _top_match(query, story_top.get("person", []))
+    for name, (group, prefix) in MAIN_KEYS.items():
+        out[name] = main_match(query, story_top.get(group, []), group, prefix)[0]
     return out
 
 
-def _top_match(query: ArticleQuery, story_people: list[tuple[str, float]]) -> float:
-    """Whether article and story are mainly about the same person (by mention salience)."""
+# Signals that compare the single most mentioned key of a kind on both sides:
+# signal -> (mention group, key prefix). Two reports naming different main
+# places or years are evidence against one event (two earthquakes in one topic).
+MAIN_KEYS = {
+    "person_top": ("person", "person:"),
+    "place_top": ("place", "place:"),
+    "year_top": ("date", "date:y:"),
+}
+
+
+def main_match(
+    query: ArticleQuery, story_top: list[tuple[str, float]], group: str, prefix: str
+) -> tuple[float, str, str]:
+    """Same main key (+1), each side's main key absent from the other's top two (-1), else 0.
+
+    Main = most mentioned (by mention weight) among the keys of ``group``
+    starting with ``prefix``. Also returns the two main keys ("" when a side
+    has none), which the reasons show.
+    """
     mentions = query.mentions
-    article_people = sorted(
-        (k for k, _ in query.groups.get("person", ())), key=lambda k: (-mentions[k], k)
+    article_keys = sorted(
+        (k for k, _ in query.groups.get(group, ()) if k.startswith(prefix)),
+        key=lambda k: (-mentions[k], k),
     )
-    if not article_people or not story_people:
-        return 0.0
-    story_keys = [k for k, _ in story_people]
-    if article_people[0] == story_keys[0]:
-        return 1.0
-    if article_people[0] not in story_keys[:2] and story_keys[0] not in article_people[:2]:
-        return -1.0
-    return 0.0
+    story_keys = [k for k, _ in story_top if k.startswith(prefix)]
+    if not article_keys or not story_keys:
+        return 0.0, article_keys[0] if article_keys else "", story_keys[0] if story_keys else ""
+    a, s = article_keys[0], story_keys[0]
+    if a == s:
+        return 1.0, a, s
+    if a not in story_keys[:2] and s not in article_keys[:2]:
+        return -1.0, a, s
+    return 0.0, a, s
 
 
 def _time_gap(entry: Entry, profile: StoryProfile) -> tuple[float, float]:
