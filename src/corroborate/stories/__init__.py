@@ -11,6 +11,7 @@ from __future__ import annotations
 from corroborate.stories.assign import Assignment, Candidate, IndexOptions, StoryIndex, StoryView
 from corroborate.stories.decisions import Decision
 from corroborate.stories.features import FeatureOptions, StoryFeatures, extract_features
+from corroborate.stories.profile import ProfileLimits
 from corroborate.stories.reasons import Reason
 from corroborate.stories.retrieval import RetrievalOptions
 from corroborate.stories.scoring import ScoreModel
@@ -22,6 +23,7 @@ __all__ = [
     "Decision",
     "FeatureOptions",
     "IndexOptions",
+    "ProfileLimits",
     "Reason",
     "RetrievalOptions",
     "ScoreModel",
