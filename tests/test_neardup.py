@@ -243,6 +243,7 @@ def test_index_grows_past_its_buffer_and_caps_large_buckets() -> None:
         matches += index.add(ids[start : start + 250], texts[start : start + 250])
     assert index.add([], []) == []
     assert np.array_equal(index.signatures, signatures(texts, opts))
+    assert index.nbytes > index.signatures.nbytes > 0
     copies = matches[1300:]
     assert all(hits and hits[0] == ("t0", 1.0) for hits in copies)
     # at most max_bucket rows per band key in each sorted run: capped, not 100 matches

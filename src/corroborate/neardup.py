@@ -577,6 +577,11 @@ class NearDupIndex:
         return out
 
     @property
+    def nbytes(self) -> int:
+        """Memory held by the signatures and the sorted band-key runs."""
+        return self.signatures.nbytes + sum(k.nbytes + r.nbytes for k, r in self._runs)
+
+    @property
     def signatures(self) -> np.ndarray:
         """The indexed texts' signatures, one row each (a view, not a copy)."""
         return self._buf[: len(self.ids)]
