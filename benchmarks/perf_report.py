@@ -37,7 +37,7 @@ def stage_table(section: dict[str, Any]) -> list[str]:
         out.append(
             f"| {row['stage']} | {row['articles']:,} | {row['runs']} | "
             f"{row['articles_per_s_wall']:,.0f} | {row['articles_per_s_cpu']:,.0f} | "
-            f"{cpu_ms:.2f} | {row['note']} |"
+            f"{cpu_ms:.3f} | {row['note']} |"
         )
     return out
 
@@ -65,16 +65,18 @@ def assign_table(section: dict[str, Any]) -> list[str]:
     out = [
         f"*story assignment as the index grows* ({_load(section)})",
         "",
-        "| articles indexed | ms/article wall | ms/article CPU | RSS MB | stories |",
-        "|---:|---:|---:|---:|---:|",
+        "| articles indexed | ms/article wall | ms/article CPU | RSS MB "
+        "| index KB/article | largest story | stories |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in section["checkpoints"]:
         if "archived" not in row:
-            out.append(f"| stopped at {row['stopped_at']:,}: {row['reason']} | | | | |")
+            out.append(f"| stopped at {row['stopped_at']:,}: {row['reason']} | | | | | | |")
             continue
         out.append(
             f"| {row['archived']:,} | {row['ms_per_article_wall']} | {row['ms_per_article_cpu']} "
-            f"| {row['rss_mb']} | {row['stories']:,} |"
+            f"| {row['rss_mb']} | {row.get('index_kb_per_article', '-')} "
+            f"| {row.get('largest_story', '-')} | {row['stories']:,} |"
         )
     return out
 
