@@ -418,3 +418,32 @@ def test_background_analysis_fills_the_list_flags(
         assert flags is not None and flags["altered_quotes"] >= 1
         single = next(s for s in stories if s["size"] == 1)
         assert single["flags"] is None  # one-article stories are not analysed
+
+
+def test_ingest_jobs_share_one_reader_worker_until_shutdown(
+    demo_db: Path, ctx: Context, tmp_path: Path
+) -> None:
+    """The queue forks one reader worker for its lifetime, not one per job, and
+    stopping the app stops it (no orphaned process)."""
+    from corroborate.readers.base import RawInput
+    from corroborate.web.config import WebConfig
+    from corroborate.web.jobs import JobInput
+    from corroborate.web.state import AppState
+
+    state = AppState(WebConfig(db=copy_archive(demo_db, tmp_path / "jobs.db"), ctx=ctx, warm=False))
+    state.start()
+    pids = []
+    try:
+        for n in range(2):
+            text = f"Bridge {n} closed in Carrow\n\nThe river bridge number {n} closed on Monday."
+            job = state.jobs.submit(
+                [JobInput(f"note{n}.txt", RawInput(f"note{n}.txt", text.encode()))]
+            )
+            assert job.event.wait(60), "the ingest job did not finish"
+            assert job.status == "done", job.to_dict()
+            worker = state.jobs.readers.worker()
+            pids.append(worker.pid)
+    finally:
+        state.stop()
+    assert pids[0] is not None and pids[0] == pids[1]
+    assert worker.pid is None, "the reader worker outlived the app"

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from corroborate.errors import CorroborateError, InputError, NotFoundError, UsageError
 from corroborate.fetch import fetch_url
 from corroborate.pipeline import IngestOptions, IngestOutcome, ingest_raw
-from corroborate.readers import default_registry
+from corroborate.readers import ReaderRegistry, default_registry
 from corroborate.readers.base import RawInput
 from corroborate.web.served import ServedWorkspace
 
@@ -92,6 +92,9 @@ class JobQueue:
         self._queue: queue.Queue[IngestJob | None] = queue.Queue(maxsize=max_jobs)
         self._thread: threading.Thread | None = None
         self.after_job: Callable[[IngestJob], None] | None = None
+        # One reader registry (and so one forked reader worker) for the queue's
+        # lifetime: forking a worker per job costs more than a small job.
+        self.readers: ReaderRegistry = default_registry()
 
     # -- lifecycle ---------------------------------------------------------
     def start(self) -> None:
@@ -106,6 +109,7 @@ class JobQueue:
             self._queue.put(None)
             self._thread.join(timeout)
             self._thread = None
+        self.readers.close()
 
     # -- clients ---------------------------------------------------------------
     def submit(self, inputs: list[JobInput], reader: str | None = None) -> IngestJob:
@@ -172,7 +176,7 @@ class JobQueue:
         job.status = "running"
         ctx = self.ws.ctx
         options = IngestOptions(reader=job.reader)
-        registry = default_registry()
+        registry = self.readers
         for item in job.inputs:
             try:
                 raw = item.raw
