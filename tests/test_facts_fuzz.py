@@ -8,10 +8,10 @@ exception (other than corroborate's own errors), no slow path (each example has
 a deadline), every evidence span lies inside the article body and its text is
 that slice, and every number read is finite.
 
-Two inputs break the contract today and are kept as strict xfails, so they turn
-into failures to remove once ``corroborate.facts`` handles them: a number of
-hundreds of digits reads as ``inf``, and a sentence longer than spaCy's
-``max_length`` (a 10 MB line of digits) raises spaCy's ValueError E088.
+Two inputs once broke the contract and are pinned below: a number of hundreds
+of digits (no longer read as a quantity, rather than ``inf``) and a sentence
+longer than spaCy's ``max_length`` (a 10 MB line of digits, now cut into pieces
+before spaCy, with offsets kept).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from corroborate.config import Context
 from corroborate.errors import CorroborateError
 from corroborate.facts import ArticleFacts, Evidence, extract_facts
+from corroborate.facts.extract import FactOptions
 from corroborate.facts.numbers import parse_number
 from corroborate.facts.quotes import find_quote_spans
 from corroborate.model import Article
@@ -196,23 +197,21 @@ def test_parse_number_reads_finite_values_within_the_tokens(
 HUGE = "9" * 400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="corroborate.facts.numbers._digit_value: float() of a 400-digit number is inf "
-    "(no magnitude limit); the quantity's value, lo and hi are inf",
-)
 def test_a_number_of_hundreds_of_digits_is_not_read_as_infinite(ctx: Context) -> None:
     assert parse_number([HUGE], 0) is None or math.isfinite(parse_number([HUGE], 0).value)  # type: ignore[union-attr]
     article = _article([f"The deficit reached {HUGE} dollars, officials said."])
     _check_facts(extract_facts(article, ctx), article)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="corroborate.facts.extract: a sentence over spaCy's nlp.max_length (1,000,000 "
-    "characters) reaches nlp.pipe, which raises ValueError E088",
-)
 def test_a_10_mb_line_of_digits_is_no_crash(ctx: Context) -> None:
     article = _article(["1" * (10 * 1024 * 1024)])
     _check_facts(_extract(article, ctx) or ArticleFacts("fuzz", ""), article)
+
+
+def test_a_sentence_cut_into_pieces_keeps_its_quantities_and_offsets(ctx: Context) -> None:
+    text = "word " * 40 + "Officials said 12 people were injured and 3 people died in the fire"
+    article = _article([text])
+    facts = extract_facts(article, ctx, FactOptions(max_piece_chars=60))
+    _check_facts(facts, article)
+    values = sorted(q.value for q in facts.quantities)
+    assert values == [3.0, 12.0]

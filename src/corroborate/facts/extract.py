@@ -54,6 +54,27 @@ class FactOptions:
 
     all_sentences: bool = False
     batch_size: int = 256
+    max_piece_chars: int = 100_000
+
+
+def _pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """``text`` cut into (offset, piece) runs of at most ``limit`` characters.
+
+    spaCy refuses texts over ``nlp.max_length`` (E088) and a sentence that long is
+    not prose; cutting at the last space before the limit keeps offsets exact.
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            space = text.rfind(" ", start + limit // 2, end)
+            end = space + 1 if space > 0 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
 
 
 def article_key(article: Article) -> str:
@@ -83,32 +104,30 @@ def _pipeline_disable(nlp_names: list[str]) -> list[str]:
 
 
 def _facts_from_docs(
-    article: Article, sentences: list[Sentence], docs: dict[int, Doc]
+    article: Article, sentences: list[Sentence], docs: dict[int, list[tuple[int, Doc]]]
 ) -> ArticleFacts:
     key = article_key(article)
     published: date | None = article.published_at.date() if article.published_at else None
     facts = ArticleFacts(article=key, outlet=article.outlet)
     spans: list[NamedSpan] = []
     for sentence in sentences:
-        doc = docs.get(sentence.index)
-        if doc is None:
-            continue
-        for ent in doc.ents:
-            start = sentence.start + ent.start_char
-            end = sentence.start + ent.end_char
-            evidence = Evidence(key, sentence.index, start, end, ent.text)
-            if ent.label_ in ENTITY_LABELS:
-                spans.append(NamedSpan(start, end, ent.label_, ent.text, sentence.index))
-                facts.entities.append(
-                    EntityMention(ent.text, ent.label_, entity_key(ent.text, ent.label_), evidence)
-                )
-            elif ent.label_ == "DATE":
-                facts.dates.append(
-                    DateMention(ent.text, resolve_date(ent.text, published), evidence)
-                )
-        if _NUMBERISH.search(sentence.text):
-            ref = SentenceRef(key, sentence.index, sentence.start)
-            facts.quantities.extend(quantities_in_sentence(doc, ref))
+        for offset, doc in docs.get(sentence.index, ()):
+            base = sentence.start + offset
+            for ent in doc.ents:
+                start = base + ent.start_char
+                end = base + ent.end_char
+                evidence = Evidence(key, sentence.index, start, end, ent.text)
+                if ent.label_ in ENTITY_LABELS:
+                    spans.append(NamedSpan(start, end, ent.label_, ent.text, sentence.index))
+                    label_key = entity_key(ent.text, ent.label_)
+                    facts.entities.append(EntityMention(ent.text, ent.label_, label_key, evidence))
+                elif ent.label_ == "DATE":
+                    facts.dates.append(
+                        DateMention(ent.text, resolve_date(ent.text, published), evidence)
+                    )
+            if _NUMBERISH.search(doc.text):
+                ref = SentenceRef(key, sentence.index, base)
+                facts.quantities.extend(quantities_in_sentence(doc, ref))
     facts.quotes = extract_quotes(key, article.paragraphs, sentences, spans)
     facts.claims = claims_for_sentences(
         key, sentences, facts.quantities, facts.dates, facts.entities
@@ -125,20 +144,27 @@ def extract_facts_batch(
         if not isinstance(article, Article):
             raise UsageError(f"extract_facts needs Article records, got {type(article).__name__}")
     nlp = ctx.nlp.spacy()
-    plan: list[tuple[int, list[Sentence], list[int]]] = []
+    limit = max(1, min(options.max_piece_chars, nlp.max_length - 1))
+    plan: list[tuple[int, list[Sentence], list[tuple[int, int]]]] = []
     texts: list[str] = []
     for a_index, article in enumerate(articles):
         sentences = article_sentences(article.paragraphs)
         flags = _wanted(sentences, options)
-        chosen = [k for k, flag in enumerate(flags) if flag]
+        chosen: list[tuple[int, int]] = []  # (sentence, offset of the piece in it)
+        for k, flag in enumerate(flags):
+            if flag:
+                for offset, piece in _pieces(sentences[k].text, limit):
+                    chosen.append((k, offset))
+                    texts.append(piece)
         plan.append((a_index, sentences, chosen))
-        texts.extend(sentences[k].text for k in chosen)
     docs_iter = iter(
         nlp.pipe(texts, disable=_pipeline_disable(nlp.pipe_names), batch_size=options.batch_size)
     )
     out: list[ArticleFacts] = []
     for a_index, sentences, chosen in plan:
-        docs = {sentences[k].index: next(docs_iter) for k in chosen}
+        docs: dict[int, list[tuple[int, Doc]]] = {}
+        for k, offset in chosen:
+            docs.setdefault(sentences[k].index, []).append((offset, next(docs_iter)))
         out.append(_facts_from_docs(articles[a_index], sentences, docs))
     return out
 

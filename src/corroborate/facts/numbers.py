@@ -85,6 +85,9 @@ _CURRENCY_TOKENS = frozenset({"$", "us$", "c$", "a$", "£", "€", "¥", "usd", 
 _HALVES = frozenset({"half", "quarter"})
 _SLASH_FRACTION = re.compile(r"^([1-9])/([2-8])$")
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$|^\.\d+$")
+# Numbers with more integer digits than this are not quantities a news story reports
+# (identifiers, digit runs, garbage); reading them would overflow to inf past 308 digits.
+MAX_INTEGER_DIGITS = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,11 @@ class ParsedNumber:
 
 
 def _digit_value(token: str) -> float | None:
-    if _DIGITS.match(token):
+    """The value of a token written in digits; None past ``MAX_INTEGER_DIGITS`` digits."""
+    whole = token.split(".", 1)[0]
+    if len(whole) > MAX_INTEGER_DIGITS * 4 // 3 + 1:  # cheap check before the regex
+        return None
+    if _DIGITS.match(token) and len(whole.replace(",", "")) <= MAX_INTEGER_DIGITS:
         return float(token.replace(",", ""))
     return None
 
