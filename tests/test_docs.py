@@ -32,3 +32,11 @@ def test_readme_names_the_exit_codes_and_two_setup_commands() -> None:
     assert "bash scripts/dev setup && bash scripts/dev check" in README
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "bash scripts/dev setup && bash scripts/dev check" in ci
+
+
+def test_every_benchmark_script_is_listed_in_docs_benchmarks() -> None:
+    root = Path(__file__).resolve().parents[1]
+    listed = (root / "docs" / "benchmarks.md").read_text()
+    scripts = sorted(p.name for p in (root / "benchmarks").glob("*.py"))
+    missing = [name for name in scripts if f"`{name}`" not in listed]
+    assert scripts and not missing, f"benchmark scripts missing from docs/benchmarks.md: {missing}"
