@@ -88,3 +88,27 @@ def test_fidelity_relations() -> None:
     )
     # typography only: curly vs straight apostrophes are not an alteration
     assert relate(_q("Trump’s plan", partial=True), _q("Trump's plan", partial=True)) == "verbatim"
+
+
+def test_fidelity_of_sentence_selections_acronyms_and_tense() -> None:
+    # Two outlets print different sentences of one statement: a selection, not a change.
+    a = _q("The barn burned down fast. Nobody was hurt inside it.")
+    b = _q("The barn burned down fast. Farmers were told to stay away.")
+    assert relate(a, b) == "trimmed"
+    # ... but a changed word inside a shared sentence is still an alteration.
+    c = _q("The barn burned down slowly. Farmers were told to stay away.")
+    assert relate(a, c) == "altered"
+    # An acronym for the words it stands for is the same quote.
+    assert relate(
+        _q("urges all FDA staff to test it", partial=True),
+        _q("urges all Food Drug Administration staff to test it", partial=True),
+    ) in ("verbatim", "trimmed")
+    # A tense or negation swap in small words is an alteration.
+    assert relate(_q("This is a strange season"), _q("It was a strange season")) == "altered"
+    assert relate(_q("We will sign the deal today"), _q("We did sign the deal today")) == (
+        "altered"
+    )
+    # A quote's first pronoun standing for a longer subject ("It is a dream" from
+    # "... this moment is a dream") is no alteration.
+    long = _q("To play one more season here is a dream come true for me")
+    assert relate(_q("It is a dream come true for me"), long) in ("verbatim", "trimmed")

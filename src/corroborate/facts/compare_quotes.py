@@ -146,22 +146,89 @@ def _substantive(words: list[str]) -> bool:
     return any(w not in STOPWORDS and w != "..." for w in words)
 
 
+# Where a quote's sentences end: ". ", "? ", "! " or an ellipsis before a capital.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’]?\s+(?=[\"'“‘]?[A-Z])")
+# Function words that still change what a quote says.
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nothing", "nobody", "cannot"})
+
+
 def relate(a: Quotation, b: Quotation) -> str:
-    """Fidelity of quote ``a`` judged against quote ``b`` (another outlet's version)."""
+    """Fidelity of quote ``a`` judged against quote ``b`` (another outlet's version).
+
+    Quotes of several sentences are also judged sentence by sentence: two outlets
+    that print different selections of one statement's sentences (a quotes s1 and
+    s2, b quotes s1 and s3) trimmed it; they did not alter it.
+    """
     wa = [w for w in quote_words(a.text) if w != "..."]
     wb = [w for w in quote_words(b.text) if w != "..."]
+    relation = _relate_words(wa, wb, a.partial)
+    if relation == "altered":
+        by_sentence = _relate_sentences(a, b)
+        if by_sentence is not None:
+            return by_sentence
+    return relation
+
+
+def _quote_sentences(text: str) -> list[list[str]]:
+    out = []
+    for part in _SENTENCE_END.split(text):
+        words = [w for w in quote_words(part) if w != "..."]
+        if words:
+            out.append(words)
+    return out
+
+
+def _relate_sentences(a: Quotation, b: Quotation) -> str | None:
+    """``trimmed`` when every sentence of ``a`` that shares content words with ``b``
+    is a faithful version of one sentence of ``b`` (others are sentences ``b`` left out);
+    None when the quotes are single sentences or some sentence was altered."""
+    sa, sb = _quote_sentences(a.text), _quote_sentences(b.text)
+    if len(sa) < 2 and len(sb) < 2:
+        return None
+    matched = 0
+    for words in sa:
+        content = {w for w in words if w not in STOPWORDS}
+        partners = [t for t in sb if content & {w for w in t if w not in STOPWORDS}]
+        if not partners:
+            continue
+        best = min((_relate_words(words, t, True) for t in partners), key=lambda r: _SEVERITY[r])
+        if best == "altered":
+            return None
+        matched += 1
+    return "trimmed" if matched else None
+
+
+def _acronym(short: list[str], long: list[str]) -> bool:
+    """One word that is the initials of the other side's words ("ie" / "internet explorer")."""
+    if len(short) != 1 and len(long) == 1:
+        short, long = long, short
+    return (
+        len(short) == 1
+        and len(long) >= 2
+        and short[0].isalpha()
+        and short[0] == "".join(w[:1] for w in long)
+    )
+
+
+def _relate_words(wa: list[str], wb: list[str], partial: bool) -> str:
     if wa == wb:
         return "verbatim"
     if _contiguous(wa, wb):
-        return "verbatim" if a.partial else "trimmed"
+        return "verbatim" if partial else "trimmed"
     if _contiguous(wb, wa) or _keeps_all_of(wa, wb):
         return "verbatim"  # a is the fuller version: b was cut from it
     matcher = SequenceMatcher(None, wa, wb, autojunk=False)
     changed: list[str] = []
     replaced: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "replace" and same_letters(wa[i1:i2], wb[j1:j2]):
-            continue  # "pick-up" / "pickup"
+        if op == "replace" and (
+            same_letters(wa[i1:i2], wb[j1:j2]) or _acronym(wa[i1:i2], wb[j1:j2])
+        ):
+            continue  # "pick-up" / "pickup", "IE" / "Internet Explorer"
+        if op == "replace" and i1 == 0 and j2 - j1 >= 2 and _lead_in(wa[i1:i2]):
+            continue  # "It's a dream" quoted from "... is a dream": the quote's first word
+        if op == "delete" and (i1 == 0 or i2 == len(wa)):
+            continue  # a goes on where b stops: b was cut from it
         if op in ("replace", "delete"):
             changed.extend(wa[i1:i2])
         if op == "replace":
@@ -169,9 +236,26 @@ def relate(a: Quotation, b: Quotation) -> str:
     if not changed:
         # Every word of a is in b, in order, with gaps: an ellipsis or a cut.
         return "verbatim" if not replaced and wa != wb and _compound_only(wa, wb) else "trimmed"
-    if not _substantive(changed) and not _substantive(replaced):
-        return "verbatim" if a.partial else "trimmed"
+    if not _substantive(changed) and not _substantive(replaced) and not _swapped(changed, replaced):
+        return "verbatim" if partial else "trimmed"
     return "altered"
+
+
+# Small words whose swap changes the statement's time or person ("this is" / "it was").
+_TENSE = frozenset(
+    {"is", "was", "are", "were", "will", "would", "has", "had", "have", "do", "does", "did"}
+)
+
+
+def _swapped(changed: list[str], replaced: list[str]) -> bool:
+    """Function words replaced by other tense or negation words ("is" → "was")."""
+    a, b = set(changed), set(replaced)
+    return bool((a & _TENSE) and (b & _TENSE) and a != b) or bool((a ^ b) & _NEGATIONS)
+
+
+def _lead_in(words: list[str]) -> bool:
+    """A quote's opening pronoun or article fitted to the sentence (no content, no negation)."""
+    return len(words) == 1 and words[0] in STOPWORDS and words[0] not in _NEGATIONS
 
 
 def _keeps_all_of(wa: list[str], wb: list[str]) -> bool:
