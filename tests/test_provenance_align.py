@@ -126,3 +126,32 @@ def test_features_finite_for_odd_text(ctx: Context) -> None:
     pairs = [("", ""), ("...", "!!!"), ("42", "42 42 42"), ("Ünïcödé “quotes”", "emoji 🙂 text")]
     feats = np.array([list(s.features.values()) for s in score_pairs(pairs, ctx)])
     assert np.isfinite(feats).all()
+
+
+def _one(text: str, key: str) -> Article:
+    return Article(title=key, paragraphs=(text,), id=key)
+
+
+def test_changed_figure_stays_aligned_and_lists_the_numbers(ctx: Context) -> None:
+    source = "Shares of Acme Corp fell 5 percent on Tuesday after the company cut its forecast."
+    copied = "Shares of Acme Corp fell 7 percent on Tuesday after the company cut its forecast."
+    reworded = "Acme's shares dropped 7 percent on Tuesday once the firm lowered its outlook."
+    (link,) = align_articles(_one(source, "a"), _one(copied, "b"), ctx).links
+    assert link.kind == "verbatim" and link.numbers_disagree
+    assert (link.numbers_a, link.numbers_b) == (("5",), ("7",))
+    assert link.to_dict()["numbers_disagree"] == {"a": ["5"], "b": ["7"]}
+    (link,) = align_articles(_one(source, "a"), _one(reworded, "b"), ctx).links
+    assert link.kind == "paraphrase" and (link.numbers_a, link.numbers_b) == (("5",), ("7",))
+    # Same figure, reworded: a plain paraphrase with nothing flagged.
+    same = reworded.replace("7", "5")
+    (link,) = align_articles(_one(source, "a"), _one(same, "b"), ctx).links
+    assert link.kind == "paraphrase" and not link.numbers_disagree
+    assert link.to_dict()["numbers_disagree"] is None
+
+
+def test_number_features_penalise_a_changed_figure(ctx: Context) -> None:
+    a = "Shares of Acme Corp fell 5 percent on Tuesday after the company cut its forecast."
+    same, changed = score_pairs([(a, a), (a, a.replace("5", "7"))], ctx)
+    assert changed.features["num_clash"] == 1.0 and same.features["num_clash"] == 0.0
+    assert changed.features["num_miss_max"] == 1.0 and same.features["num_miss_max"] == 0.0
+    assert changed.score < same.score

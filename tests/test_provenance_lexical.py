@@ -17,7 +17,14 @@ from corroborate.provenance.align import (
     classify_link,
     numbers_conflict,
 )
-from corroborate.provenance.lexical import LEXICAL_FEATURES, lcs_length, lexical_features, tokens_of
+from corroborate.provenance.lexical import (
+    LEXICAL_FEATURES,
+    NUMBER_AGREEMENT,
+    lcs_length,
+    lexical_features,
+    number_disagreement,
+    tokens_of,
+)
 from corroborate.provenance.markers import find_markers, unseen_source
 from corroborate.provenance.quotes import QuotedSentence, quote_spans, quoted_sentences
 from corroborate.provenance.reuse import (
@@ -72,6 +79,38 @@ def test_numbers_are_normalised_and_compared() -> None:
     )
     assert not numbers_conflict(tokens_of("won 169 seats"), tokens_of("won 169 of 343 seats"))
     assert not numbers_conflict(tokens_of("won 169 seats"), tokens_of("won many seats"))
+    assert not numbers_conflict(
+        tokens_of("won 169 seats in 2019"), tokens_of("won 169 of 343 seats")
+    )
+
+
+def test_number_disagreement_lists_the_differing_figures() -> None:
+    def nd(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        return number_disagreement(tokens_of(a), tokens_of(b))
+
+    assert nd("Shares fell 5 percent.", "Shares fell 7%.") == (("5",), ("7",))
+    # One figure shared, another of the same kind changed.
+    assert nd("fell 5 percent to 120 dollars", "fell 5% to 125 dollars") == (("120",), ("125",))
+    assert nd("fell 5 percent", "fell 5 percent, or 7 dollars") is None  # added detail
+    assert nd("five people died", "5 people died") is None  # number words normalised
+    assert nd("Shares fell.", "Shares fell 7 percent.") is None  # only one side has figures
+    assert tokens_of("It cost 1,000 dollars, up 5%.").quantities == {
+        ("1000", "dollar"),
+        ("5", "percent"),
+    }
+
+
+def test_number_agreement_features() -> None:
+    def feats(a: str, b: str) -> dict[str, float]:
+        return dict(
+            zip(LEXICAL_FEATURES, lexical_features(tokens_of(a), tokens_of(b)), strict=True)
+        )
+
+    f = feats("won 169 seats", "won 169 of 343 seats")
+    assert (f["num_miss_min"], f["num_miss_max"], f["num_clash"]) == (0.0, 0.5, 0.0)
+    f = feats("won 169 seats", "won 168 seats")
+    assert (f["num_miss_min"], f["num_miss_max"], f["num_clash"]) == (1.0, 1.0, 1.0)
+    assert set(NUMBER_AGREEMENT) <= set(LEXICAL_FEATURES)
 
 
 def test_quote_spans_curly_straight_and_unclosed() -> None:
@@ -176,6 +215,21 @@ def test_share_counts_words_of_linked_sentences() -> None:
         al.share("c")
 
 
+def test_reworded_sentence_with_changed_figures_is_shown_not_counted() -> None:
+    changed = SentenceLink(1, 1, "paraphrase", 0.9, 0.5, "a1", "b1", ("5",), ("7",))
+    copied = SentenceLink(0, 0, "verbatim", 0.9, 0.9, "a0", "b0", ("3",), ("4",))
+    al = _alignment((10, 30), (10, 30), [copied, changed])
+    assert copied.derived and not changed.derived and changed.numbers_disagree
+    assert al.share("a") == pytest.approx(0.25)  # the verbatim copy only
+    a = Article(title="A", paragraphs=("x",), id="A")
+    b = Article(title="B", paragraphs=("y",), id="B")
+    reuse = pair_reuse(al, a, b)
+    assert [e.from_index for e in reuse.evidence] == [0]
+    figures = {(e.from_numbers, e.to_numbers) for e in reuse.changed_figures}
+    assert figures in ({(("3",), ("4",)), (("5",), ("7",))}, {(("4",), ("3",)), (("7",), ("5",))})
+    assert reuse.to_dict()["changed_figures"][0]["numbers_disagree"] is not None
+
+
 def test_decide_kind_thresholds() -> None:
     opts = ReuseOptions()
     assert decide_kind(Shares(1.0, 1.0, 1.0, 1.0, 10), opts) == "copy"
@@ -217,5 +271,5 @@ def test_pair_reuse_orients_evidence_from_source_to_derivative() -> None:
     assert d["from"] == "B" and d["to"] == "A"
     assert d["evidence"][0] == {
         "from_sentence": "b2", "to_sentence": "a0", "kind": "verbatim", "score": 0.9,
-        "from_index": 2, "to_index": 0,
+        "from_index": 2, "to_index": 0, "numbers_disagree": None,
     }  # fmt: skip

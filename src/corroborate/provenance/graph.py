@@ -77,9 +77,10 @@ class ProvenanceGraph:
                     "share": round(r.share, 4),
                     "evidence": [e.to_dict() for e in r.evidence],
                     "shared_quotes": [q.to_dict() for q in r.shared_quotes],
+                    "changed_figures": [q.to_dict() for q in r.changed_figures],
                 }
                 for r in self.independent
-                if r.evidence or r.shared_quotes
+                if r.evidence or r.shared_quotes or r.changed_figures
             ],
         }
 

@@ -18,11 +18,13 @@ from corroborate.text import STOPWORDS, normalize_for_matching, words
 
 __all__ = [
     "LEXICAL_FEATURES",
+    "NUMBER_AGREEMENT",
     "Tokens",
     "char_ngrams",
     "lcs_length",
     "lexical_features",
     "ngrams",
+    "number_disagreement",
     "tokens_of",
 ]
 
@@ -45,6 +47,7 @@ class Tokens:
     word_set: frozenset[str]
     content: frozenset[str]
     numbers: frozenset[str]
+    quantities: frozenset[tuple[str, str]]  # (number, unit: the word after it, or "")
     names: frozenset[str]
     negations: int
     chars: str
@@ -65,6 +68,57 @@ def _number_key(token: str) -> str:
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
+_PERCENT = frozenset({"percent", "pct", "per", "percentage"})
+
+
+def _is_number(token: str) -> bool:
+    return token[0].isdigit() or token in _NUMBER_WORDS
+
+
+def _quantities(toks: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """Each number with its unit: "%"/"percent" -> "percent", else the next word's stem.
+
+    The unit is "" when the next word is a stopword, a number or absent, so
+    "5 percent" and "5%" are one quantity and "7 percent" is another of its kind.
+    """
+    out = set()
+    for k, t in enumerate(toks):
+        if not _is_number(t):
+            continue
+        key = _number_key(t) if t[0].isdigit() else _NUMBER_WORDS[t]
+        nxt = toks[k + 1] if k + 1 < len(toks) else ""
+        if t.endswith("%") or nxt in _PERCENT:
+            unit = "percent"
+        elif not nxt or nxt in STOPWORDS or _is_number(nxt):
+            unit = ""
+        else:
+            unit = light_stem(nxt)
+        out.add((key, unit))
+    return frozenset(out)
+
+
+def number_disagreement(ta: Tokens, tb: Tokens) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The numbers each sentence has and the other lacks, when the figures disagree; else None.
+
+    They disagree when both give numbers and none is shared ("won 169 seats" /
+    "won 168 seats"), or when a quantity of one unit differs and neither value
+    occurs anywhere in the other sentence ("fell 5 percent to 120" / "fell 5
+    percent to 125"). Added detail ("won 169 of 343 seats") is not a
+    disagreement.
+    """
+    na, nb = ta.numbers, tb.numbers
+    if not na or not nb:
+        return None
+    clash = not (na & nb)
+    if not clash:
+        units_a: dict[str, set[str]] = {}
+        for value, unit in ta.quantities:
+            if value not in nb:
+                units_a.setdefault(unit, set()).add(value)
+        clash = any(unit in units_a for value, unit in tb.quantities if value not in na)
+    if not clash:
+        return None
+    return tuple(sorted(na - nb)), tuple(sorted(nb - na))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -85,11 +139,8 @@ def tokens_of(text: str) -> Tokens:
     norm = normalize_for_matching(text)
     toks = tuple(words(norm))
     content = frozenset(t for t in toks if t not in STOPWORDS)
-    numbers = frozenset(
-        _number_key(t) if t[0].isdigit() else _NUMBER_WORDS[t]
-        for t in toks
-        if t[0].isdigit() or t in _NUMBER_WORDS
-    )
+    quantities = _quantities(toks)
+    numbers = frozenset(value for value, _ in quantities)
     # Capitalised words not at the very start: a cheap proper-name detector that
     # needs no parser (sentence-initial words are ambiguous and skipped).
     names = frozenset(
@@ -106,6 +157,7 @@ def tokens_of(text: str) -> Tokens:
         word_set=frozenset(toks),
         content=content,
         numbers=numbers,
+        quantities=quantities,
         names=names,
         negations=negations,
         chars=chars,
@@ -185,7 +237,12 @@ LEXICAL_FEATURES: tuple[str, ...] = (
     "name_diff", "name_any",
     "neg_diff", "len_ratio", "len_log",
     "stem_jac", "run_min", "run_max", "len_diff", "content_symdiff",
+    "num_miss_min", "num_miss_max", "num_clash",
 )  # fmt: skip
+# The number features whose values say "the figures agree" (see neutral_numbers).
+NUMBER_AGREEMENT: dict[str, float] = {
+    "num_diff": 0.0, "num_same": 1.0, "num_miss_min": 0.0, "num_miss_max": 0.0, "num_clash": 0.0,
+}  # fmt: skip
 
 
 def _unmatched_run(a: Tokens, b: Tokens) -> int:
@@ -222,6 +279,8 @@ def lexical_features(ta: Tokens, tb: Tokens) -> list[float]:
     run_a, run_b = _unmatched_run(ta, tb), _unmatched_run(tb, ta)
     stem_jac = _overlaps(ta.content_stems, tb.content_stems)[2]
     content_union = len(ta.content | tb.content)
+    miss_a = len(ta.numbers - tb.numbers) / len(ta.numbers) if ta.numbers else 0.0
+    miss_b = len(tb.numbers - ta.numbers) / len(tb.numbers) if tb.numbers else 0.0
     return [
         w[0], w[1], w[2],
         c[0], c[1], c[2],
@@ -242,4 +301,7 @@ def lexical_features(ta: Tokens, tb: Tokens) -> list[float]:
         float(max(run_a, run_b)),
         float(min(abs(len(wa) - len(wb)), 30)),
         len(ta.content ^ tb.content) / content_union if content_union else 0.0,
+        min(miss_a, miss_b),
+        max(miss_a, miss_b),
+        0.0 if number_disagreement(ta, tb) is None else 1.0,
     ]  # fmt: skip

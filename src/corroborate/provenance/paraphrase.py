@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -22,7 +22,13 @@ from scipy import sparse
 from corroborate.config import Context
 from corroborate.errors import CorroborateError, UsageError
 from corroborate.provenance.embed import EMBED_FEATURES, embed_features, embed_sentences
-from corroborate.provenance.lexical import LEXICAL_FEATURES, Tokens, lexical_features, tokens_of
+from corroborate.provenance.lexical import (
+    LEXICAL_FEATURES,
+    NUMBER_AGREEMENT,
+    Tokens,
+    lexical_features,
+    tokens_of,
+)
 from corroborate.provenance.trees import TreeEnsemble
 
 __all__ = [
@@ -31,6 +37,7 @@ __all__ = [
     "ScorerModel",
     "feature_matrix",
     "load_model",
+    "neutral_numbers",
     "score_pair",
     "score_pairs",
     "word_bags",
@@ -171,6 +178,30 @@ def word_bags(tokens: Sequence[tuple[Tokens, Tokens]], vocab: dict[str, int]) ->
                 cols.append(size + k)
     data = np.ones(len(rows), dtype=np.float64)
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(tokens), 2 * size))
+
+
+def neutral_numbers(
+    features: np.ndarray, tokens: Sequence[tuple[Tokens, Tokens]]
+) -> tuple[np.ndarray, list[tuple[Tokens, Tokens]]]:
+    """Features and tokens of pairs as if their numbers agreed: the score as to wording.
+
+    The aligner scores a pair whose figures disagree this way, so a rewrite
+    that changed a number stays aligned (and says which numbers differ) rather
+    than vanishing because the model rightly calls it "not the same statement".
+    """
+    out = features.copy()
+    for name, value in NUMBER_AGREEMENT.items():
+        out[:, FEATURE_NAMES.index(name)] = value
+    toks = []
+    for ta, tb in tokens:
+        numeric = {w for w in ta.word_set | tb.word_set if w[0].isdigit()}
+        toks.append(
+            (
+                replace(ta, word_set=ta.word_set - numeric),
+                replace(tb, word_set=tb.word_set - numeric),
+            )
+        )
+    return out, toks
 
 
 def expand(features: np.ndarray, expansion: Sequence[str]) -> np.ndarray:

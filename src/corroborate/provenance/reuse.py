@@ -48,7 +48,11 @@ class ReuseOptions:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One derived sentence: the source's sentence, the derivative's, kind and score."""
+    """One derived sentence: the source's sentence, the derivative's, kind and score.
+
+    ``from_numbers`` / ``to_numbers`` are the figures each side gives that the
+    other lacks, when the two disagree (see :class:`SentenceLink`).
+    """
 
     from_sentence: str
     to_sentence: str
@@ -56,6 +60,8 @@ class Evidence:
     score: float
     from_index: int
     to_index: int
+    from_numbers: tuple[str, ...] = ()
+    to_numbers: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +71,11 @@ class Evidence:
             "score": round(self.score, 4),
             "from_index": self.from_index,
             "to_index": self.to_index,
+            "numbers_disagree": (
+                {"from": list(self.from_numbers), "to": list(self.to_numbers)}
+                if self.from_numbers or self.to_numbers
+                else None
+            ),
         }
 
 
@@ -87,6 +98,9 @@ class Reuse:
     direction: str
     evidence: tuple[Evidence, ...]
     shared_quotes: tuple[Evidence, ...] = ()
+    # Copied or reworded sentences whose figures differ: shown for checking;
+    # a reworded one is not counted as derived (see SentenceLink).
+    changed_figures: tuple[Evidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +113,7 @@ class Reuse:
             "direction": self.direction,
             "evidence": [e.to_dict() for e in self.evidence],
             "shared_quotes": [e.to_dict() for e in self.shared_quotes],
+            "changed_figures": [e.to_dict() for e in self.changed_figures],
         }
 
 
@@ -193,11 +208,15 @@ def decide_kind(shares: Shares, opts: ReuseOptions) -> str:
 
 def _evidence(links: list[SentenceLink], a_is_source: bool) -> tuple[Evidence, ...]:
     out = []
-    for link in links:
+    for x in links:
         if a_is_source:
-            out.append(Evidence(link.a_text, link.b_text, link.kind, link.score, link.a, link.b))
+            out.append(
+                Evidence(x.a_text, x.b_text, x.kind, x.score, x.a, x.b, x.numbers_a, x.numbers_b)
+            )
         else:
-            out.append(Evidence(link.b_text, link.a_text, link.kind, link.score, link.b, link.a))
+            out.append(
+                Evidence(x.b_text, x.a_text, x.kind, x.score, x.b, x.a, x.numbers_b, x.numbers_a)
+            )
     return tuple(sorted(out, key=lambda e: e.to_index))
 
 
@@ -209,7 +228,10 @@ def pair_reuse(
     share_a, share_b = alignment.share("a"), alignment.share("b")
     a_is_source, basis = decide_direction(a, b, share_a, share_b, opts)
     src, dst = ("a", "b") if a_is_source else ("b", "a")
-    derived_links = [x for x in alignment.links if x.kind in ("verbatim", "paraphrase")]
+    derived_links = [x for x in alignment.links if x.derived]
+    changed = [
+        x for x in alignment.links if x.kind in ("verbatim", "paraphrase") and x.numbers_disagree
+    ]
     shares = Shares(
         derived=alignment.share(dst),
         verbatim=alignment.share(dst, ("verbatim",)),
@@ -228,6 +250,7 @@ def pair_reuse(
         direction=basis,
         evidence=_evidence(derived_links, a_is_source),
         shared_quotes=_evidence(quotes, a_is_source),
+        changed_figures=_evidence(changed, a_is_source),
     )
 
 
