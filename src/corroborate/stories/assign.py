@@ -18,6 +18,7 @@ articles are never moved automatically, so a person's merge, split or move
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,6 +30,7 @@ from corroborate.stories.decisions import Decision
 from corroborate.stories.features import StoryFeatures
 from corroborate.stories.profile import (
     Entry,
+    MemberBlock,
     ProfileLimits,
     StoryProfile,
     slim_features,
@@ -139,6 +141,10 @@ class StoryView:
 
 Chooser = Callable[[list[Candidate]], str]
 
+# Stories whose recent members are kept stacked for comparison (recent stories are
+# the candidates; about 8 KB each).
+_BLOCK_CACHE = 4096
+
 
 class StoryIndex:
     """Stories of an archive, built one article at a time, with a person's decisions kept."""
@@ -166,6 +172,7 @@ class StoryIndex:
         self.scores: dict[str, float] = {}
         self.decisions: list[Decision] = []
         self.next_id = 1
+        self._blocks: OrderedDict[str, MemberBlock] = OrderedDict()
 
     # -- adding articles -------------------------------------------------
 
@@ -321,8 +328,17 @@ class StoryIndex:
         ]
         return out, rows
 
-    def _recent(self, profile: StoryProfile) -> list[Entry]:
-        return [self.entries[a] for a in profile.members[-self.options.compare_members :]]
+    def _recent(self, profile: StoryProfile) -> MemberBlock:
+        """The story's most recent members, stacked for comparison (cached, bounded LRU)."""
+        ids = tuple(profile.members[-self.options.compare_members :])
+        block = self._blocks.get(profile.story_id)
+        if block is not None and block.ids == ids:
+            self._blocks.move_to_end(profile.story_id)
+            return block
+        block = self._blocks[profile.story_id] = MemberBlock.of([self.entries[a] for a in ids])
+        if len(self._blocks) > _BLOCK_CACHE:
+            self._blocks.popitem(last=False)
+        return block
 
     def _in_window(self, query: ArticleQuery, story_id: str) -> bool:
         span = self.profiles[story_id].time_span()

@@ -28,6 +28,7 @@ def mention_group(key: str) -> str:
 
 __all__ = [
     "Entry",
+    "MemberBlock",
     "ProfileLimits",
     "StoryProfile",
     "mention_group",
@@ -92,6 +93,34 @@ class Entry:
     @property
     def mentions(self) -> dict[str, float]:
         return mention_weights(self.features)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberBlock:
+    """Some members of a story laid out for comparison: term vectors end to end, embeddings.
+
+    Built once and reused while the story's recent members stay the same, so
+    scoring an article against a story does not restack its members each time.
+    """
+
+    ids: tuple[str, ...]
+    term_ids: np.ndarray  # every member's term ids, end to end
+    term_tf: np.ndarray  # their tf values
+    lengths: np.ndarray  # terms per member
+    embeddings: np.ndarray  # one row per member, as the entries keep them (float16)
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> MemberBlock:
+        if not entries:
+            empty = np.zeros((0, EMBEDDING_DIM), np.float16)
+            return cls((), np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, int), empty)
+        return cls(
+            tuple(e.features.article_id for e in entries),
+            np.concatenate([e.vector.ids for e in entries]),
+            np.concatenate([e.vector.tf for e in entries]),
+            np.array([e.vector.ids.size for e in entries]),
+            np.stack([e.features.embedding for e in entries]),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,9 +55,13 @@ class CandidateIndex:
         ``resolve`` maps a posted story id to its live id (after merges) or None.
         """
         scores: dict[str, float] = {}
+        live_of: dict[str, str | None] = {}  # posted id -> live id, resolved once per lookup
         for key, weight in keys:
             for story_id in self.postings.get(key, ()):
-                live = resolve(story_id)
+                if story_id in live_of:
+                    live = live_of[story_id]
+                else:
+                    live = live_of[story_id] = resolve(story_id)
                 if live is not None:
                     scores[live] = scores.get(live, 0.0) + weight
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))

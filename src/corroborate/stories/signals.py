@@ -8,11 +8,12 @@ is pure arithmetic over the features, the story profile and corpus statistics.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from corroborate.stories.profile import Entry, StoryProfile, mention_group
+from corroborate.stories.profile import Entry, MemberBlock, StoryProfile, mention_group
 from corroborate.stories.stats import CorpusStats
 
 __all__ = [
@@ -64,6 +65,7 @@ class ArticleQuery:
     mention_idf: dict[str, float]
     groups: dict[str, list[tuple[str, float]]]  # group -> (key, weight x idf)
     idf_memo: dict[str, float]  # key idf looked up while scoring this article
+    main_memo: dict[str, list[str]] = field(default_factory=dict)  # prefix -> keys, main first
 
     @classmethod
     def build(cls, entry: Entry, stats: CorpusStats) -> ArticleQuery:
@@ -82,18 +84,42 @@ def _cosines(
     query: ArticleQuery, vectors: list[tuple[np.ndarray, np.ndarray]], stats: CorpusStats
 ) -> np.ndarray:
     """Tf-idf cosine of the query with each (ids, tf) vector, in one numpy pass."""
-    if not vectors or query.ids.size == 0:
-        return np.zeros(len(vectors))
+    if not vectors:
+        return np.zeros(0)
     lengths = np.array([v[0].size for v in vectors])
-    all_ids = np.concatenate([v[0] for v in vectors])
-    all_tf = np.concatenate([v[1] for v in vectors]) * stats.idf(all_ids)
-    pos = np.minimum(np.searchsorted(query.ids, all_ids), query.ids.size - 1)
-    hit = query.ids[pos] == all_ids
-    prod = np.where(hit, query.weights[pos] * all_tf, 0.0)
+    return _cosines_flat(
+        query,
+        np.concatenate([v[0] for v in vectors]),
+        np.concatenate([v[1] for v in vectors]),
+        lengths,
+        stats,
+    )
+
+
+def _cosines_flat(
+    query: ArticleQuery,
+    all_ids: np.ndarray,
+    all_tf: np.ndarray,
+    lengths: np.ndarray,
+    stats: CorpusStats,
+) -> np.ndarray:
+    """:func:`_cosines` of vectors laid end to end (``lengths`` each).
+
+    The query's weights are scattered into a dense scratch row once, so each
+    stored term costs one gather instead of a binary search.
+    """
+    n = lengths.size
+    if n == 0 or query.ids.size == 0:
+        return np.zeros(n)
+    all_tf = all_tf * stats.idf(all_ids)
+    dense = stats.scratch()
+    dense[query.ids] = query.weights
+    prod = dense[all_ids] * all_tf
+    dense[query.ids] = 0.0
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     nonempty = lengths > 0
-    dots = np.zeros(len(vectors))
-    norms = np.zeros(len(vectors))
+    dots = np.zeros(n)
+    norms = np.zeros(n)
     if nonempty.any():
         dots[nonempty] = np.add.reduceat(prod, starts[nonempty])
         norms[nonempty] = np.sqrt(np.add.reduceat(all_tf * all_tf, starts[nonempty]))
@@ -156,11 +182,13 @@ def main_match(
     starting with ``prefix``. Also returns the two main keys ("" when a side
     has none), which the reasons show.
     """
-    mentions = query.mentions
-    article_keys = sorted(
-        (k for k, _ in query.groups.get(group, ()) if k.startswith(prefix)),
-        key=lambda k: (-mentions[k], k),
-    )
+    article_keys = query.main_memo.get(prefix)
+    if article_keys is None:
+        mentions = query.mentions
+        article_keys = query.main_memo[prefix] = sorted(
+            (k for k, _ in query.groups.get(group, ()) if k.startswith(prefix)),
+            key=lambda k: (-mentions[k], k),
+        )
     story_keys = [k for k, _ in story_top if k.startswith(prefix)]
     if not article_keys or not story_keys:
         return 0.0, article_keys[0] if article_keys else "", story_keys[0] if story_keys else ""
@@ -184,26 +212,35 @@ def _time_gap(entry: Entry, profile: StoryProfile) -> tuple[float, float]:
 def story_signals(
     query: ArticleQuery,
     profiles: list[StoryProfile],
-    members: list[list[Entry]],
+    members: Sequence[list[Entry] | MemberBlock],
     stats: CorpusStats,
 ) -> np.ndarray:
     """Signals (rows in :data:`SIGNALS` order) of the query against each candidate story.
 
     ``members[i]`` are the members of ``profiles[i]`` to compare one by one
-    (the index passes the most recent few, which bounds the cost).
+    (the index passes the most recent few, which bounds the cost), as entries
+    or as a prepared :class:`MemberBlock`.
     """
     n = len(profiles)
     out = np.zeros((n, len(SIGNALS)))
     if n == 0:
         return out
-    centroid = _cosines(query, [p.term_arrays() for p in profiles], stats)
-    flat = [(m.vector.ids, m.vector.tf) for group in members for m in group]
-    member_cos = _cosines(query, flat, stats)
+    blocks = [m if isinstance(m, MemberBlock) else MemberBlock.of(m) for m in members]
+    parts = [p.term_arrays() for p in profiles]
+    lengths = np.concatenate([[ids.size for ids, _ in parts], *(b.lengths for b in blocks)])
+    cosines = _cosines_flat(
+        query,
+        np.concatenate([ids for ids, _ in parts] + [b.term_ids for b in blocks]),
+        np.concatenate([tf for _, tf in parts] + [b.term_tf for b in blocks]),
+        lengths.astype(int),
+        stats,
+    )
+    centroid, member_cos = cosines[:n], cosines[n:]
     emb = query.entry.features.embedding.astype(np.float64)
-    col = {name: i for i, name in enumerate(SIGNALS)}
+    col = _COLUMNS
     offset = 0
-    for i, (profile, group) in enumerate(zip(profiles, members, strict=True)):
-        k = len(group)
+    for i, (profile, block) in enumerate(zip(profiles, blocks, strict=True)):
+        k = block.lengths.size
         row = out[i]
         row[col["lex_centroid"]] = centroid[i]
         row[col["lex_best"]] = float(member_cos[offset : offset + k].max()) if k else 0.0
@@ -211,11 +248,13 @@ def story_signals(
         norm = float(np.linalg.norm(profile.emb_sum))
         row[col["emb_centroid"]] = float(emb @ profile.emb_sum) / norm if norm > 0 else 0.0
         if k:
-            mat = np.stack([m.features.embedding for m in group]).astype(np.float64)
-            row[col["emb_best"]] = float((mat @ emb).max())
+            row[col["emb_best"]] = float((block.embeddings.astype(np.float64) @ emb).max())
         shares = _shares(query, profile, stats)
         for name, value in shares.items():
             if name in col:
                 row[col[name]] = value
         row[col["time_gap"]], row[col["time_known"]] = _time_gap(query.entry, profile)
     return out
+
+
+_COLUMNS = {name: i for i, name in enumerate(SIGNALS)}

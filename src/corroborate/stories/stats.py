@@ -38,6 +38,13 @@ class CorpusStats:
     words: list[str] = field(default_factory=list)  # id -> term
     _df: np.ndarray = field(default_factory=lambda: np.zeros(1024, np.float64))
     key_df: dict[str, int] = field(default_factory=dict)
+    _dense: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64), repr=False)
+
+    def scratch(self) -> np.ndarray:
+        """A zeroed float64 row over the vocabulary, for scatter/gather; give it back zeroed."""
+        if self._dense.size < self._df.size:
+            self._dense = np.zeros(self._df.size, np.float64)
+        return self._dense
 
     def term_vector(self, terms: dict[str, float], grow: bool) -> TermVector:
         """Map weighted counts to a :class:`TermVector`; unknown terms get ids if ``grow``."""
