@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from corroborate.config import Context
@@ -148,7 +149,13 @@ def _earlier(x: datetime | None, y: datetime | None) -> bool | None:
 
 def _retold(article: Article) -> bool:
     """Style markers of reporting retold from elsewhere ("It has been recently reported that")."""
-    return find_markers(article_sentences(article.paragraphs)) != []
+    return _retold_text(tuple(article.paragraphs))
+
+
+@lru_cache(maxsize=256)
+def _retold_text(paragraphs: tuple[str, ...]) -> bool:
+    # Cached: a story asks this of each article once per pair (19 times in 20).
+    return find_markers(article_sentences(list(paragraphs))) != []
 
 
 def decide_direction(
