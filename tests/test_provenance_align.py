@@ -155,3 +155,16 @@ def test_number_features_penalise_a_changed_figure(ctx: Context) -> None:
     assert changed.features["num_clash"] == 1.0 and same.features["num_clash"] == 0.0
     assert changed.features["num_miss_max"] == 1.0 and same.features["num_miss_max"] == 0.0
     assert changed.score < same.score
+
+
+def test_align_command_shows_the_differing_figures() -> None:
+    from click.testing import CliRunner
+
+    from corroborate.cli import cli
+
+    a = "Shares of Acme Corp fell 5 percent on Tuesday after the company cut its forecast."
+    result = CliRunner().invoke(cli, ["align", a, a.replace("5", "7")])
+    assert result.exit_code == 0, result.output
+    assert "figures differ: A 5 / B 7" in result.output
+    result = CliRunner().invoke(cli, ["align", a, a])
+    assert "figures differ" not in result.output

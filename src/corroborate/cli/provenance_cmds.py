@@ -82,6 +82,14 @@ def _render(data: dict[str, Any], a: Article, b: Article) -> None:
         left, right = _word_diff(link["a_text"], link["b_text"])
         click.echo(f"  A: {left}")
         click.echo(f"  B: {right}")
+        numbers = link.get("numbers_disagree")
+        if numbers:
+            click.secho(
+                f"  figures differ: A {', '.join(numbers['a']) or '-'}"
+                f" / B {', '.join(numbers['b']) or '-'}",
+                fg="red",
+                bold=True,
+            )
     for side, label in (("a", "A"), ("b", "B")):
         if data[f"{side}_unaligned"]:
             click.secho(
