@@ -11,14 +11,15 @@ Sections (results merged into benchmarks/results/perf_suite.json, a table printe
   bytes), read+clean (``prepare``), fingerprint (near-duplicate index), entities
   (spaCy NER, batched; on a ``--sample``), story features with spaCy (sample) and
   quick (no spaCy; all), story assignment, archive write; then a measured
-  end-to-end run of the *proposed fast path* on two processes (read, clean,
-  quick features in a worker; store, fingerprint, assign, save in the main
-  process) — not what ``corroborate ingest`` does today (spaCy features, no
-  fingerprint): the ``cli`` section times that. Medians of ``--runs``
+  end-to-end run of the fast path on two processes (read, clean, quick
+  features in a worker; store, fingerprint, assign, save in the main process)
+  — ``corroborate ingest`` computes the same features but in one process and
+  without the fingerprint: the ``cli`` section times it. Medians of ``--runs``
   (``--heavy-runs`` for features, assignment and end-to-end).
 - ``cli``: the real ``corroborate ingest`` in a child process (start-up and model
-  loads included): ``--no-stories`` on all of Reuters, and with stories (spaCy
-  features, assignment) on the first ``--cli-sample`` articles.
+  loads included): ``--no-stories`` and the default (stories with quick
+  entities) on all of Reuters, ``--spacy-entities`` on the first
+  ``--cli-sample`` articles.
 - ``neardup``: corroborate.neardup vs datasketch vs rensa at equal recall
   (benchmarks/perf_neardup.py, test split).
 - ``scale``: the replicated-and-perturbed corpus of ``--total`` articles: floor,
@@ -163,14 +164,17 @@ def section_reuters(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
 
 
-def _cli_ingest(files: list[Path], db: Path, stories: bool) -> dict[str, str]:
-    """The real ``corroborate ingest`` in a child process on a fresh archive."""
+def _cli_ingest(files: list[Path], db: Path, mode: str) -> dict[str, str]:
+    """The real ``corroborate ingest`` in a child process on a fresh archive.
+
+    ``mode``: "store" (--no-stories), "quick" (the default: stories, quick
+    entities) or "spacy" (--spacy-entities).
+    """
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     command = [sys.executable, "-c", "from corroborate.cli import main; main()", "ingest"]
     command += [str(f) for f in files] + ["--db", str(db), "--quiet", "--max-mb", "200"]
-    if not stories:
-        command.append("--no-stories")
+    command += {"store": ["--no-stories"], "quick": [], "spacy": ["--spacy-entities"]}[mode]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"corroborate ingest failed ({done.returncode}): {done.stderr[-2000:]}")
@@ -190,17 +194,26 @@ def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     t, out = timed(
         "corroborate ingest --no-stories",
         n,
-        lambda: _cli_ingest(files, db, stories=False),
+        lambda: _cli_ingest(files, db, "store"),
         args.runs,
         note="store only: read, clean, archive",
     )
     t.extra.update(out)
     rows.append(t)
     t, out = timed(
-        "corroborate ingest (stories, spaCy)",
+        "corroborate ingest (stories, quick entities)",
+        n,
+        lambda: _cli_ingest(files, db, "quick"),
+        args.heavy_runs,
+        note="the default; + story features (quick entities, wordllama), assignment",
+    )
+    t.extra.update(out)
+    rows.append(t)
+    t, out = timed(
+        "corroborate ingest --spacy-entities",
         len(docs),
-        lambda: _cli_ingest([sample], db, stories=True),
-        args.runs,
+        lambda: _cli_ingest([sample], db, "spacy"),
+        args.heavy_runs,
         note=f"first {len(docs)} articles; + story features (spaCy NER, wordllama), assignment",
     )
     t.extra.update(out)

@@ -10,8 +10,9 @@ the workspace, keyed by the story's members and their versions.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -26,11 +27,34 @@ from corroborate.archive.stories import (
 from corroborate.config import Context
 from corroborate.errors import NotFoundError
 from corroborate.model import Article
-from corroborate.stories import Assignment, Decision, StoryIndex, StoryView, extract_features
+from corroborate.stories import (
+    Assignment,
+    Decision,
+    FeatureOptions,
+    StoryFeatures,
+    StoryIndex,
+    StoryView,
+    extract_features,
+)
+from corroborate.stories.features import INGEST_FEATURES
 
 __all__ = ["Workspace", "arrival_key"]
 
 _FEATURE_BATCH = 64
+_PARALLEL_MIN_BATCHES = 4  # below this, starting a helper process costs more than it saves
+
+# The forked feature helper's context and options (set in the helper process only).
+_worker_args: tuple[Context, FeatureOptions] | None = None
+
+
+def _init_feature_worker(ctx: Context, features: FeatureOptions) -> None:
+    global _worker_args
+    _worker_args = (ctx, features)
+
+
+def _feature_job(batch: list[Article]) -> list[StoryFeatures]:
+    assert _worker_args is not None, "feature helper not initialised"
+    return extract_features(batch, *_worker_args)
 
 
 def arrival_key(article: Article) -> tuple[float, str]:
@@ -48,11 +72,26 @@ def arrival_key(article: Article) -> tuple[float, str]:
 
 
 class Workspace:
-    """Stories, provenance, facts and digests over one archive."""
+    """Stories, provenance, facts and digests over one archive.
 
-    def __init__(self, archive: Archive, ctx: Context | None = None) -> None:
+    ``features`` says how new articles' story features are computed; the
+    default, :data:`~corroborate.stories.features.INGEST_FEATURES`, skips the
+    spaCy parse (quick entities), ``FeatureOptions(entities="spacy")`` uses it.
+    ``workers`` > 1 computes features in forked helper processes while this
+    one assigns stories (for command-line batches; not for threaded servers).
+    """
+
+    def __init__(
+        self,
+        archive: Archive,
+        ctx: Context | None = None,
+        features: FeatureOptions | None = None,
+        workers: int = 1,
+    ) -> None:
         self.archive = archive
         self.ctx = ctx or Context()
+        self.features = features or INGEST_FEATURES
+        self.workers = workers
         self._index: StoryIndex | None = None
         self._cache: dict[str, Any] = {}
         self._lock = threading.RLock()
@@ -87,10 +126,12 @@ class Workspace:
             )
             todo = [i for i in wanted if i not in done and i not in self.index.entries]
             articles = sorted(self.articles(todo), key=arrival_key)
+            batches = [
+                articles[start : start + _FEATURE_BATCH]
+                for start in range(0, len(articles), _FEATURE_BATCH)
+            ]
             out: list[Assignment] = []
-            for start in range(0, len(articles), _FEATURE_BATCH):
-                batch = articles[start : start + _FEATURE_BATCH]
-                features = extract_features(batch, self.ctx)
+            for features in self._features(batches):
                 assignments = [self.index.add(f) for f in features]
                 save_assignments(self.archive, features, assignments)
                 bridged = [a.story_id for a in assignments if a.absorbed]
@@ -100,6 +141,25 @@ class Workspace:
             if out:
                 self._cache.clear()
             return out
+
+    def _features(self, batches: list[list[Article]]) -> Iterator[list[StoryFeatures]]:
+        """Story features batch by batch: in this process, or in a forked helper process
+        that runs ahead while this one assigns (``workers`` > 1, enough batches).
+
+        The helper computes exactly what this process would (same code and batches).
+        """
+        if self.workers <= 1 or len(batches) < _PARALLEL_MIN_BATCHES:
+            for batch in batches:
+                yield extract_features(batch, self.ctx, self.features)
+            return
+        pool = multiprocessing.get_context("fork").Pool(
+            self.workers - 1, initializer=_init_feature_worker, initargs=(self.ctx, self.features)
+        )
+        try:
+            yield from pool.imap(_feature_job, batches)
+        finally:
+            pool.terminate()
+            pool.join()
 
     def stories(self) -> list[StoryView]:
         return self.index.stories()

@@ -69,18 +69,17 @@ def sync_stories(archive: Archive, index: StoryIndex, story_ids: Iterable[str]) 
     absorbed stories' articles now belong to the surviving story.
     """
     with archive.transaction() as conn:
-        for story_id in set(story_ids):
-            live = index.story(story_id).id
-            for article_id in index.story(live).article_ids:
-                conn.execute(
-                    "UPDATE story_members SET story_id=? WHERE article_id=?", (live, article_id)
-                )
-        for old, new in index.redirect.items():
-            conn.execute(
-                "INSERT INTO story_redirects(old_id, new_id) VALUES (?,?)"
-                " ON CONFLICT(old_id) DO UPDATE SET new_id=excluded.new_id",
-                (old, new),
+        for story_id in sorted(set(story_ids)):
+            live, members = index.members(story_id)  # not index.story(): no reasons needed
+            conn.executemany(
+                "UPDATE story_members SET story_id=? WHERE article_id=? AND story_id<>?",
+                [(live, article_id, live) for article_id in members],
             )
+        conn.executemany(
+            "INSERT INTO story_redirects(old_id, new_id) VALUES (?,?)"
+            " ON CONFLICT(old_id) DO UPDATE SET new_id=excluded.new_id",
+            list(index.redirect.items()),
+        )
 
 
 def save_decision(archive: Archive, index: StoryIndex, decision: Decision) -> None:

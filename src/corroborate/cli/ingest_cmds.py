@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from corroborate.cli.render import render_report
 from corroborate.config import Context, Limits
 from corroborate.errors import CorroborateError
 from corroborate.pipeline import IngestOptions, IngestOutcome, IngestReport, ingest
+from corroborate.stories import FeatureOptions
 from corroborate.workspace import Workspace
 
 __all__ = ["COMMANDS"]
@@ -83,6 +85,12 @@ Examples:
     "--no-stories", is_flag=True, help="Only store; assign stories later (`corroborate stories`)."
 )
 @click.option(
+    "--spacy-entities",
+    is_flag=True,
+    help="Story features with spaCy's NER (the full path: about 10x slower, "
+    "story quality measured in docs/scale.md) instead of the quick capitalised-phrase entities.",
+)
+@click.option(
     "--reader", help="Force a reader (markdown, html, feed, json, text) instead of sniffing."
 )
 def ingest_command(
@@ -93,13 +101,16 @@ def ingest_command(
     max_mb: float,
     allow_private_urls: bool,
     no_stories: bool,
+    spacy_entities: bool,
     reader: str | None,
 ) -> None:
     """Read PATH, directory, URL or - (stdin) into the archive.
 
     Prints one line per input (JSON Lines with --json): ingested, new-version,
     duplicate, link (a feed entry to fetch) or error with its reason. Re-running
-    on the same inputs adds nothing. Exits 1 when any input failed.
+    on the same inputs adds nothing. Exits 1 when any input failed. New articles
+    are then given stories, with story features that skip the spaCy parse
+    (--spacy-entities for the full path, --no-stories to only store).
     """
     ctx = _context(max_mb, allow_private_urls)
     try:
@@ -111,7 +122,8 @@ def ingest_command(
 
             report = ingest(list(sources), archive, ctx, IngestOptions(reader=reader), on_outcome)
         with Archive(db) as archive:
-            ws = Workspace(archive, ctx)
+            features = FeatureOptions(entities="spacy") if spacy_entities else None
+            ws = Workspace(archive, ctx, features, workers=min(2, os.cpu_count() or 1))
             assigned = [] if no_stories else ws.assign_stories(report.article_ids)
     except CorroborateError as exc:
         fail(exc, as_json)

@@ -1,9 +1,10 @@
 """``spark stories``: story features on the cluster, story assignment exact or by time window.
 
-Features (:func:`corroborate.stories.extract_features`: spaCy entities and
-wordllama embeddings, the expensive part) run in parallel, in the same batches
-of 64 articles in arrival order as :meth:`corroborate.workspace.Workspace.assign_stories`
-uses, so every feature is bit-for-bit what the single machine computes.
+Features (:func:`corroborate.stories.extract_features` with the ingest default
+``INGEST_FEATURES``: quick entities and wordllama embeddings) run in parallel,
+in the same batches of 64 articles in arrival order as
+:meth:`corroborate.workspace.Workspace.assign_stories` uses, so every feature is
+bit-for-bit what the single machine computes.
 
 Assignment has two modes:
 
@@ -35,6 +36,7 @@ from corroborate.errors import UsageError
 from corroborate.model import Article, parse_datetime
 from corroborate.spark.worker import worker_context
 from corroborate.stories import IndexOptions, StoryFeatures, StoryIndex, extract_features
+from corroborate.stories.features import INGEST_FEATURES
 from corroborate.workspace import arrival_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,7 +103,7 @@ def _partition_features(rows: Iterable[tuple[int, int, str]], limits: Limits) ->
     for batch in sorted(batches):
         ordered = sorted(batches[batch])
         articles = [Article.from_dict(json.loads(record)) for _, record in ordered]
-        features = extract_features(articles, worker_context(limits))
+        features = extract_features(articles, worker_context(limits), INGEST_FEATURES)
         for (rank, _), feature in zip(ordered, features, strict=True):
             yield rank, feature.article_id, json.dumps(feature.to_dict())
 

@@ -412,6 +412,11 @@ class StoryIndex:
             raise NotFoundError(f"no article {article_id!r} in the story index")
         return entry.story_id
 
+    def members(self, story_id: str) -> tuple[str, list[str]]:
+        """A story's live id (following merges) and its article ids, without reasons (cheap)."""
+        live = self._need_story(story_id)
+        return live, list(self.profiles[live].members)
+
     def _current(self, article_id: str) -> Assignment:
         entry = self.entries[article_id]
         joined = self.profiles[entry.story_id].size > 1

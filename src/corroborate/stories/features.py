@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from corroborate.errors import InputError
+from corroborate.errors import InputError, UsageError
 from corroborate.model import Article, format_datetime, parse_datetime
 from corroborate.stories.mentions import (
     Mention,
@@ -26,6 +26,7 @@ from corroborate.stories.mentions import (
     extract_numbers,
     normalize_entities,
 )
+from corroborate.stories.quick import capitalised_entities
 from corroborate.text import content_words, normalize_for_matching
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FEATURES_VERSION",
+    "INGEST_FEATURES",
     "FeatureOptions",
     "StoryFeatures",
     "article_terms",
@@ -41,6 +43,7 @@ __all__ = [
 ]
 
 FEATURES_VERSION = 1
+ENTITY_SOURCES = ("spacy", "quick")
 EMBEDDING_DIM = 256
 
 
@@ -59,6 +62,16 @@ class FeatureOptions:
     embed_words: int = 400
     ner_chars: int = 8000
     batch_size: int = 32
+    entities: str = "spacy"
+
+    def __post_init__(self) -> None:
+        if self.entities not in ENTITY_SOURCES:
+            raise UsageError(f"entities must be one of {', '.join(ENTITY_SOURCES)}")
+
+
+# What ingest computes by default: no spaCy parse (quick entities), so ingest with
+# stories keeps pace with storing; FeatureOptions(entities="spacy") is the full path.
+INGEST_FEATURES = FeatureOptions(entities="quick")
 
 
 @dataclass(slots=True)
@@ -187,22 +200,18 @@ def extract_features(
 ) -> list[StoryFeatures]:
     """Story features for a batch of articles (spaCy and wordllama run batched).
 
-    Raises InputError naming the article when one has no id or no text at all.
+    Entities come from spaCy's NER or, with ``options.entities == "quick"``,
+    from :func:`~corroborate.stories.quick.capitalised_entities`. Raises
+    InputError naming the article when one has no id or no text at all.
     """
     opts = options or FeatureOptions()
     for article in articles:
         _check(article)
     if not articles:
         return []
-    nlp = ctx.nlp.spacy()
-    others = [p for p in nlp.pipe_names if p != "ner"]
     texts = [f"{a.title}\n\n{a.body}"[: opts.ner_chars] for a in articles]
     lead_ends = [len(a.title) + 2 + len(lead_text(a, opts.lead_words)) for a in articles]
-    docs = nlp.pipe(texts, batch_size=opts.batch_size, disable=others)
-    raw_entities = [
-        [(e.text, e.label_, e.start_char < end) for e in doc.ents]
-        for doc, end in zip(docs, lead_ends, strict=True)
-    ]
+    raw_entities = _raw_entities(texts, lead_ends, ctx, opts)
     vectors = ctx.nlp.wordllama().embed(
         [_embed_text(a, opts) for a in articles], norm=True, batch_size=opts.batch_size
     )
@@ -223,3 +232,18 @@ def extract_features(
             )
         )
     return out
+
+
+def _raw_entities(
+    texts: list[str], lead_ends: list[int], ctx: Context, opts: FeatureOptions
+) -> list[list[tuple[str, str, bool]]]:
+    """(text, label, in title or lead) per entity of each text, from spaCy or the quick rules."""
+    if opts.entities == "quick":
+        return [capitalised_entities(t, end) for t, end in zip(texts, lead_ends, strict=True)]
+    nlp = ctx.nlp.spacy()
+    others = [p for p in nlp.pipe_names if p != "ner"]
+    docs = nlp.pipe(texts, batch_size=opts.batch_size, disable=others)
+    return [
+        [(e.text, e.label_, e.start_char < end) for e in doc.ents]
+        for doc, end in zip(docs, lead_ends, strict=True)
+    ]

@@ -1,0 +1,67 @@
+"""Quick entities (no parser) and the fast ingest path that uses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corroborate import workspace
+from corroborate.analysis import demo_dir
+from corroborate.archive import Archive
+from corroborate.config import Context
+from corroborate.errors import UsageError
+from corroborate.model import Article
+from corroborate.pipeline import ingest
+from corroborate.stories import FeatureOptions, extract_features
+from corroborate.stories.quick import capitalised_entities
+from corroborate.workspace import Workspace
+
+
+def test_capitalised_phrases_are_typed_and_split_at_titles() -> None:
+    text = "They met on Monday. U.S. President Ada Quill met Bank of Tarsia staff in London."
+    found = {(name, label) for name, label, _ in capitalised_entities(text, 20)}
+    assert ("Ada Quill", "PERSON") in found
+    assert ("Bank of Tarsia", "ORG") in found
+    assert ("London", "GPE") in found
+    assert ("U.S.", "GPE") in found
+    assert not any(name in ("Monday", "They") for name, _ in found)
+
+
+def test_lead_flag_follows_the_lead_end() -> None:
+    text = "Ada Quill spoke. Then Bram Tolle answered."
+    lead = {name: in_lead for name, _, in_lead in capitalised_entities(text, 10)}
+    assert lead == {"Ada Quill": True, "Bram Tolle": False}
+
+
+def test_quick_features_need_no_spacy(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_spacy() -> None:
+        raise AssertionError("spaCy must not be loaded for quick features")
+
+    monkeypatch.setattr(ctx.nlp, "spacy", no_spacy)
+    article = Article(
+        id="a1", title="Flood in Tarsia", paragraphs=["Mayor Ada Quill said Tarsia was flooded."]
+    )
+    (features,) = extract_features([article], ctx, FeatureOptions(entities="quick"))
+    assert {m.kind for m in features.entities} >= {"person"}
+
+
+def test_unknown_entity_source_is_a_usage_error() -> None:
+    with pytest.raises(UsageError):
+        FeatureOptions(entities="nope")
+
+
+def test_demo_stories_alike_in_one_process_and_with_a_helper(
+    tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workspace, "_FEATURE_BATCH", 2)  # several batches, so the helper runs
+    monkeypatch.setattr(workspace, "_PARALLEL_MIN_BATCHES", 2)
+    labels = []
+    for workers in (1, 2):
+        with Archive(tmp_path / f"w{workers}.db") as archive:
+            ingest([str(demo_dir())], archive, ctx)
+            ws = Workspace(archive, ctx, workers=workers)
+            labels.append([(a.article_id, a.story_id) for a in ws.assign_stories()])
+    assert labels[0] == labels[1]
+    landslide = [a for a, s in labels[0] if s == dict(labels[0])["meridian-landslide-1"]]
+    assert len(landslide) == 5
