@@ -88,6 +88,20 @@ def test_a_subgroup_of_the_dead_is_not_a_conflict_with_the_toll() -> None:
     assert [g.status for g in groups] == ["conflict"]
 
 
+def test_officers_among_people_and_others_besides_someone_are_subgroups() -> None:
+    for part, whole in (
+        ("two officers", "three people"),
+        ("two other people", "three people"),
+        ("two more victims", "three victims"),
+    ):
+        groups = compare_quantities(_facts(_q("a", 2, part), _q("b", 3, whole)), INDEX, {})
+        assert all(g.status != "conflict" for g in groups), (part, whole)
+    groups = compare_quantities(
+        _facts(_q("a", 2, "two victims"), _q("b", 3, "three people")), INDEX, {}
+    )
+    assert [g.status for g in groups] == ["conflict"]
+
+
 def test_ages_of_one_named_person() -> None:
     smith = {"entity": "Sharron Smith", "entity_key": "smith", "kind": ""}
     a = _q("a", 60, "60", unit="age", **smith)

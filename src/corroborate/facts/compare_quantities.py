@@ -27,6 +27,7 @@ import numpy as np
 
 from corroborate.errors import CorroborateError
 from corroborate.facts.entities import StoryEntityIndex, first_name
+from corroborate.facts.lexicon import PEOPLE_UNITS
 from corroborate.facts.mentions import (
     LINK_FEATURES,
     MentionInfo,
@@ -64,7 +65,8 @@ CUMULATIVE_KINDS = frozenset({"killed", "injured", "arrested", "displaced", "aff
 _STATUS_ORDER = {"conflict": 0, "update": 1, "agree": 2, "single-source": 3}
 _PERSON = frozenset({"PERSON"})
 _PLACES_AND_GROUPS = frozenset({"ORG", "NORP", "GPE", "FAC", "LOC"})
-_SKIP_UNITS = frozenset({"p.m.", "a.m.", "p.m", "a.m", "time", "o'clock", "percent"})
+# Clock times ("7 a. m." leaves the unit "m."), not measures.
+_SKIP_UNITS = frozenset({"p.m.", "a.m.", "p.m", "a.m", "m.", "time", "o'clock", "percent"})
 
 
 @dataclass(slots=True)
@@ -272,12 +274,23 @@ def counted_noun(q: Quantity) -> str:
     return match[1].lower() if match else ""
 
 
+# Nouns that count everyone an event touched; any other people noun names a part of them.
+_ALL_PEOPLE = frozenset({"people", "person", "persons", "victim", "victims"})
+_OTHER = re.compile(r"\b(?:other|more|others)\b", re.IGNORECASE)
+
+
 def _subgroup_pair(a: Quantity, b: Quantity) -> bool:
-    """Two counts of people where one counts a subgroup (women, children) the other does not."""
-    if a.unit != "people":
+    """Two counts of people where one counts a subgroup the other does not: women or
+    children, officers among people ("two officers" / "three people" injured), or those
+    besides someone ("two other victims" / "three victims")."""
+    if a.unit != "people" and a.unit not in PEOPLE_UNITS:
         return False
     na, nb = counted_noun(a), counted_noun(b)
-    return na != nb and (na in SUBGROUP_NOUNS or nb in SUBGROUP_NOUNS)
+    if na != nb and (na in SUBGROUP_NOUNS or nb in SUBGROUP_NOUNS):
+        return True
+    if na != nb and na in PEOPLE_UNITS and nb in PEOPLE_UNITS:
+        return not (na in _ALL_PEOPLE and nb in _ALL_PEOPLE)
+    return bool(_OTHER.search(a.text)) != bool(_OTHER.search(b.text))
 
 
 def _named_age_pair(a: Quantity, b: Quantity) -> bool:
