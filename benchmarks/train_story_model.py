@@ -4,13 +4,18 @@ Replays the development documents in several random orders through a real
 StoryIndex whose decisions follow the gold sub-events (teacher forcing). Every
 (article, candidate story) pair that candidate retrieval produces becomes one
 training example: its signals, and whether the story is the article's event.
-A logistic regression on those examples gives the weights; the join threshold
-and the threshold for bridging two stories are then chosen by running the
+A logistic regression on those examples gives the weights; the join threshold,
+the threshold for bridging two stories and the threshold for splitting a story
+that holds two events (stories/regroup.py) are then chosen by running the
 engine itself (no teacher) on the development topics in three other random
-orders and keeping the pair with the best mean pairwise F1. Writes
+orders and keeping the triple with the best mean pairwise F1. Writes
 src/corroborate/stories/story_model.json.
 
-    python benchmarks/train_story_model.py [--cache /tmp/ecbplus_features.jsonl]
+``--cv K`` first cross-validates the whole procedure by topic: for each of K
+folds of development topics, weights and thresholds are fit on the other
+topics and the engine is scored on the held-out ones (pairwise F1, 3 orders).
+
+    python benchmarks/train_story_model.py [--cache /tmp/ecbplus_features.jsonl] [--cv 5]
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from sklearn.linear_model import LogisticRegression
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corroborate.stories import IndexOptions, ScoreModel, StoryFeatures, StoryIndex
+from corroborate.stories.regroup import RegroupOptions
 from corroborate.stories.signals import SIGNALS
 from ecbplus_data import (
     DEV_TOPICS,
@@ -89,32 +95,32 @@ def dev_f1(
     feats: list[StoryFeatures],
     events: list[str],
     model: ScoreModel,
-    thresholds: tuple[float, float],
+    thresholds: tuple[float, float, float],
     seeds: list[int],
 ) -> list[float]:
-    """Pairwise F1 of the engine (join, bridge thresholds) on dev in the given orders."""
+    """Pairwise F1 of the engine (join, bridge, split thresholds) in the given orders."""
     out = []
     for seed in seeds:
         order = list(range(len(feats)))
         random.Random(seed).shuffle(order)
-        options = IndexOptions(join_threshold=thresholds[0], bridge_threshold=thresholds[1])
+        options = IndexOptions(
+            join_threshold=thresholds[0],
+            bridge_threshold=thresholds[1],
+            regroup=RegroupOptions(threshold=thresholds[2]),
+        )
         index = StoryIndex(options, model=model)
         labels = run_index(feats, order, index)
         out.append(pairwise_scores(events, [labels[f.article_id] for f in feats])[2])
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cache", type=Path, default=None, help="JSONL cache of features")
-    parser.add_argument("--orders", type=int, default=5, help="random orders to replay")
-    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    args = parser.parse_args()
+Grid = tuple[list[float], list[float], list[float]]
 
-    docs = load_ecbplus(topics=DEV_TOPICS)
-    feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, args.cache)]
-    events = [d.event for d in docs]
+
+def fit_all(
+    feats: list[StoryFeatures], events: list[str], args: argparse.Namespace, grid: Grid
+) -> tuple[ScoreModel, tuple[float, float, float], float, int]:
+    """Weights from teacher-forced pairs, then the thresholds by engine F1 (3 orders)."""
     xs, ys = [], []
     misses = needed = 0
     for seed in range(args.orders):
@@ -129,16 +135,64 @@ def main() -> None:
         f"for {misses}/{needed} articles ({misses / max(1, needed):.2%})"
     )
     model = fit(x_all, y_all, args.c)
+    seeds = [100 + s for s in range(3)]
+    best_t, best_f1 = (0.5, 2.0, 0.0), -1.0
+    for join in grid[0]:
+        for bridge in grid[1]:
+            for split in grid[2]:
+                f1 = statistics.mean(dev_f1(feats, events, model, (join, bridge, split), seeds))
+                print(f"join {join:.2f} bridge {bridge:.2f} split {split:.2f}: F1 {f1:.4f}")
+                if f1 > best_f1:
+                    best_t, best_f1 = (join, bridge, split), f1
+    return model, best_t, best_f1, len(y_all)
+
+
+def cross_validate(
+    docs: list, feats: list[StoryFeatures], events: list[str], args: argparse.Namespace
+) -> None:
+    """Fit on K-1 folds of topics, score the engine on the held-out fold's topics."""
+    topics = sorted({d.topic for d in docs})
+    scores = []
+    for k in range(args.cv):
+        held = set(topics[k :: args.cv])
+        train = [i for i, d in enumerate(docs) if d.topic not in held]
+        test = [i for i, d in enumerate(docs) if d.topic in held]
+        model, t, _, _ = fit_all(
+            [feats[i] for i in train], [events[i] for i in train], args, _grid(args)
+        )
+        model = ScoreModel(SIGNALS, model.mean, model.scale, model.coef, model.intercept, t[0], {})
+        f1 = dev_f1([feats[i] for i in test], [events[i] for i in test], model, t, [0, 1, 2])
+        scores.append(statistics.mean(f1))
+        print(f"CV fold {k}: held-out topics {sorted(held)} F1 {scores[-1]:.4f} thresholds {t}")
+    print(
+        f"== CV by topic ({args.cv} folds): held-out pairwise F1 mean {statistics.mean(scores):.4f}"
+    )
+
+
+def _grid(args: argparse.Namespace) -> Grid:
+    return (args.joins, args.bridges, args.splits)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cache", type=Path, default=None, help="JSONL cache of features")
+    parser.add_argument("--orders", type=int, default=5, help="random orders to replay")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--joins", type=float, nargs="+", default=[0.2, 0.3])
+    parser.add_argument("--bridges", type=float, nargs="+", default=[0.9, 2.0])
+    parser.add_argument("--splits", type=float, nargs="+", default=[0.0, 0.4, 0.5, 0.65])
+    parser.add_argument("--cv", type=int, default=0, help="cross-validate by topic first")
+    args = parser.parse_args()
+
+    docs = load_ecbplus(topics=DEV_TOPICS)
+    feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, args.cache)]
+    events = [d.event for d in docs]
+    if args.cv > 1:
+        cross_validate(docs, feats, events, args)
+    model, best_t, best_f1, pairs = fit_all(feats, events, args, _grid(args))
     for name, w in zip(SIGNALS, model.coef, strict=True):
         print(f"  {name:14s} {w:+.3f}")
-    seeds = [100 + s for s in range(3)]
-    best_t, best_f1 = (0.5, 2.0), -1.0
-    for join in [0.2, 0.25, 0.3, 0.4]:
-        for bridge in [0.8, 0.85, 0.9, 2.0]:
-            f1 = statistics.mean(dev_f1(feats, events, model, (join, bridge), seeds))
-            print(f"join {join:.2f} bridge {bridge:.2f}: dev pairwise F1 {f1:.4f}", flush=True)
-            if f1 > best_f1:
-                best_t, best_f1 = (join, bridge), f1
     final = ScoreModel(
         SIGNALS,
         model.mean,
@@ -148,16 +202,17 @@ def main() -> None:
         best_t[0],
         {
             "bridge_threshold": best_t[1],
+            "split_threshold": best_t[2],
             "fit_on": "ECB+ topics 1-35 (development), teacher-forced replay",
             "orders": args.orders,
-            "pairs": len(y_all),
+            "pairs": pairs,
             "C": args.c,
             "dev_pairwise_f1": round(best_f1, 4),
             "script": "benchmarks/train_story_model.py",
         },
     )
     args.out.write_text(json.dumps(final.to_dict(), indent=1) + "\n", encoding="utf-8")
-    print(f"join/bridge thresholds {best_t} (dev F1 {best_f1:.4f}); wrote {args.out}")
+    print(f"join/bridge/split thresholds {best_t} (dev F1 {best_f1:.4f}); wrote {args.out}")
 
 
 if __name__ == "__main__":

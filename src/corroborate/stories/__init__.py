@@ -13,6 +13,7 @@ from corroborate.stories.decisions import Decision
 from corroborate.stories.features import FeatureOptions, StoryFeatures, extract_features
 from corroborate.stories.profile import ProfileLimits
 from corroborate.stories.reasons import Reason
+from corroborate.stories.regroup import RegroupOptions
 from corroborate.stories.retrieval import RetrievalOptions
 from corroborate.stories.scoring import ScoreModel
 from corroborate.stories.title import clean_headline, story_title
@@ -25,6 +26,7 @@ __all__ = [
     "IndexOptions",
     "ProfileLimits",
     "Reason",
+    "RegroupOptions",
     "RetrievalOptions",
     "ScoreModel",
     "StoryFeatures",

@@ -141,6 +141,7 @@ _MAIN_WORDS = {
     "person_top": "person",
     "place_top": "place",
     "year_top": "year",
+    "month_top": "month",
 }
 
 

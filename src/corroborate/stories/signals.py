@@ -34,6 +34,8 @@ SIGNALS = (
     "lex_best",  # tf-idf cosine, article vs most similar member
     "emb_centroid",  # wordllama cosine vs story centroid
     "emb_best",  # wordllama cosine vs most similar member
+    "lex_top3",  # mean tf-idf cosine with the three most similar members (not swayed by one)
+    "emb_top3",  # the same for the wordllama cosine
     "person_a",  # share of the article's people (idf-weighted) the story mentions
     "person_s",  # share of the story's people the article mentions
     "place_a",
@@ -41,13 +43,17 @@ SIGNALS = (
     "org_a",
     "org_s",
     "num_a",
+    "num_s",  # share of the story's main figures (magnitude, toll) the article mentions
     "date_a",
     "date_s",
     "person_x",  # both name people, none shared (1 - best share)
     "person_top",  # +1 same main person, -1 each side's main person absent from the other's top 2
     "place_top",  # the same for the main place
     "year_top",  # the same for the main year mentioned
+    "month_top",  # the same for the main year-month mentioned (event time)
+    "lead_a",  # share of the entities named in the article's lead that the story mentions
     "place_x",
+    "num_x",
     "date_x",
     "time_gap",  # log1p(days) between article and story span; 0 when unknown
     "time_known",
@@ -160,7 +166,25 @@ def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> d
         out[group + "_x"] = 1.0 - max(share_a, share_s) if both else 0.0
     for name, (group, prefix) in MAIN_KEYS.items():
         out[name] = main_match(query, story_top.get(group, []), group, prefix)[0]
+    out["lead_a"] = _lead_share(query, profile)
     return out
+
+
+def _lead_share(query: ArticleQuery, profile: StoryProfile) -> float:
+    """Idf-weighted share of the entities in the article's title or lead that the story names.
+
+    The lead names the event's actors and place; a report of another event of
+    the same kind names other ones there even when the body shares background.
+    """
+    total = shared = 0.0
+    for mention in query.entry.features.entities:
+        if not mention.lead:
+            continue
+        idf = query.mention_idf.get(mention.key, 0.0)
+        total += idf
+        if mention.key in profile.key_weights:
+            shared += idf
+    return shared / total if total else 0.0
 
 
 # Signals that compare the single most mentioned key of a kind on both sides:
@@ -170,6 +194,7 @@ MAIN_KEYS = {
     "person_top": ("person", "person:"),
     "place_top": ("place", "place:"),
     "year_top": ("date", "date:y:"),
+    "month_top": ("date", "date:ym:"),
 }
 
 
@@ -198,6 +223,12 @@ def main_match(
     if a not in story_keys[:2] and s not in article_keys[:2]:
         return -1.0, a, s
     return 0.0, a, s
+
+
+def _top_mean(values: np.ndarray, k: int) -> float:
+    """Mean of the ``k`` largest values (all of them when fewer)."""
+    top = sorted(values.tolist(), reverse=True)[:k]
+    return sum(top) / len(top)
 
 
 def _time_gap(entry: Entry, profile: StoryProfile) -> tuple[float, float]:
@@ -243,12 +274,17 @@ def story_signals(
         k = block.lengths.size
         row = out[i]
         row[col["lex_centroid"]] = centroid[i]
-        row[col["lex_best"]] = float(member_cos[offset : offset + k].max()) if k else 0.0
+        if k:
+            cos = member_cos[offset : offset + k]
+            row[col["lex_best"]] = float(cos.max())
+            row[col["lex_top3"]] = _top_mean(cos, 3)
         offset += k
         norm = float(np.linalg.norm(profile.emb_sum))
         row[col["emb_centroid"]] = float(emb @ profile.emb_sum) / norm if norm > 0 else 0.0
         if k:
-            row[col["emb_best"]] = float((block.embeddings.astype(np.float64) @ emb).max())
+            sims = block.embeddings.astype(np.float64) @ emb
+            row[col["emb_best"]] = float(sims.max())
+            row[col["emb_top3"]] = _top_mean(sims, 3)
         shares = _shares(query, profile, stats)
         for name, value in shares.items():
             if name in col:
