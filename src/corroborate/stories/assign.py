@@ -42,6 +42,7 @@ from corroborate.stories.reasons import (
     explain_match,
     first_article_reason,
 )
+from corroborate.stories.regroup import RegroupOptions, check_sizes, find_split
 from corroborate.stories.retrieval import CandidateIndex, RetrievalOptions, retrieval_keys
 from corroborate.stories.scoring import ScoreModel
 from corroborate.stories.signals import SIGNALS, ArticleQuery, story_signals
@@ -64,7 +65,8 @@ class IndexOptions:
     apart in publication time an article and a story may be, when both times
     are known. ``compare_members`` is how many recent members an article is
     compared with one by one (besides the story centroid). ``profile`` bounds
-    each story's centroid and mention weights.
+    each story's centroid and mention weights. ``regroup`` says when a
+    growing story is re-checked for holding two events (and split).
     """
 
     join_threshold: float | None = None
@@ -73,6 +75,7 @@ class IndexOptions:
     compare_members: int = 16
     retrieval: RetrievalOptions = field(default_factory=RetrievalOptions)
     profile: ProfileLimits = field(default_factory=ProfileLimits)
+    regroup: RegroupOptions = field(default_factory=RegroupOptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +98,12 @@ class Assignment:
     reasons: list[Reason]
     pinned: bool = False
     absorbed: tuple[str, ...] = ()  # stories merged into story_id because this article bridged them
+    regrouped: tuple[str, ...] = ()  # stories whose members a split after this article changed
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "absorbed": list(self.absorbed),
+            "regrouped": list(self.regrouped),
             "article_id": self.article_id,
             "story_id": self.story_id,
             "joined": self.joined,
@@ -162,6 +167,11 @@ class StoryIndex:
             if self.options.bridge_threshold is None
             else self.options.bridge_threshold
         )
+        regroup = self.options.regroup.threshold
+        self.split_threshold = (
+            float(self.model.meta.get("split_threshold", 0.0)) if regroup is None else regroup
+        )
+        self._check_sizes = check_sizes(self.options.regroup)
         self.stats = CorpusStats()
         self.retrieval = CandidateIndex(self.options.retrieval)
         self.entries: dict[str, Entry] = {}
@@ -215,9 +225,51 @@ class StoryIndex:
         self.reasons[entry.features.article_id] = reasons
         self.scores[entry.features.article_id] = score
         absorbed: tuple[str, ...] = ()
+        regrouped: tuple[str, ...] = ()
         if joined and chooser is None:
             story_id, absorbed = self._bridge(story_id, entry.features.article_id, candidates)
-        return Assignment(features.article_id, story_id, joined, score, reasons, False, absorbed)
+            regrouped = self._regroup(story_id)
+            story_id = self.entries[features.article_id].story_id
+        return Assignment(
+            features.article_id, story_id, joined, score, reasons, False, absorbed, regrouped
+        )
+
+    def _regroup(self, story_id: str) -> tuple[str, ...]:
+        """Split a story that just grew to a checked size if it holds two events.
+
+        See :mod:`corroborate.stories.regroup`; returns (story, new story) when split.
+        """
+        profile = self.profiles[story_id]
+        if (
+            self.split_threshold <= 0.0
+            or profile.size not in self._check_sizes
+            or self._decided(story_id)
+        ):
+            return ()
+        members = [self.entries[a] for a in profile.members]
+        part = find_split(
+            members,
+            self.stats,
+            self.model,
+            self.split_threshold,
+            self.options.regroup,
+            self.options.compare_members,
+        )
+        if part is None:
+            return ()
+        new_id = self._new_id()
+        moved = self.profiles[new_id] = StoryProfile(new_id, self.options.profile)
+        for entry in (members[i] for i in part):
+            article_id = entry.features.article_id
+            profile.remove(article_id, entry)
+            moved.add(article_id, entry)
+            entry.story_id = new_id
+            self.reasons.setdefault(article_id, []).append(
+                Reason("regrouped", f"split out of story {story_id}: it held two events")
+            )
+            query = ArticleQuery.build(entry, self.stats)
+            self.retrieval.post(new_id, retrieval_keys(query, self.options.retrieval))
+        return story_id, new_id
 
     def _bridge(
         self, story_id: str, article_id: str, candidates: list[Candidate]
