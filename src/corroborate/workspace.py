@@ -135,6 +135,7 @@ class Workspace:
                 assignments = [self.index.add(f) for f in features]
                 save_assignments(self.archive, features, assignments)
                 bridged = [a.story_id for a in assignments if a.absorbed]
+                bridged += [s for a in assignments for s in a.regrouped]  # split stories
                 if bridged:
                     sync_stories(self.archive, self.index, bridged)
                 out.extend(assignments)
