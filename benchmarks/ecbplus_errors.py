@@ -2,7 +2,7 @@
 
 Replays the development topics (1-35 only) through the shipped engine in one
 random order and classifies every decision against the gold sub-event of the
-story's majority: right join, right new story, wrong join (same topic, other
+story's majority at that moment: right join, right new story, wrong join (same topic, other
 event / other topic), missed join (the gold story was retrieved but scored too
 low / was not retrieved). Prints the mean signals per class, the worst merged
 event pairs and the most split events, with the titles involved.
@@ -90,9 +90,10 @@ def main() -> None:
             else:
                 kind = "missed join (not retrieved)"
         by_class.setdefault(kind, [])
-        story_events[result.story_id][event] += 1
-        for gone in result.absorbed:
-            story_events[result.story_id].update(story_events.pop(gone, Counter()))
+        # Stories as they are now (joins, bridges and splits), by gold event.
+        story_events = defaultdict(Counter)
+        for article_id, story in index.labels().items():
+            story_events[story][event_of[article_id]] += 1
     labels = index.labels()
     gold = [event_of[f.article_id] for f in feats]
     pred = [labels[f.article_id] for f in feats]
