@@ -273,3 +273,12 @@ def test_pair_reuse_orients_evidence_from_source_to_derivative() -> None:
         "from_sentence": "b2", "to_sentence": "a0", "kind": "verbatim", "score": 0.9,
         "from_index": 2, "to_index": 0, "numbers_disagree": None,
     }  # fmt: skip
+
+
+def test_a_copied_sentence_takes_no_second_paraphrase_link() -> None:
+    from corroborate.provenance.align import _select
+
+    copy = SentenceLink(0, 0, "verbatim", 0.99, 1.0, "a0", "b0")
+    weak = SentenceLink(0, 1, "paraphrase", 0.3, 0.2, "a0", "b1")
+    other = SentenceLink(2, 2, "paraphrase", 0.3, 0.2, "a2", "b2")
+    assert _select([copy, weak, other]) == (copy, other)

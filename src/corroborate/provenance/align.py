@@ -401,7 +401,16 @@ def _select(found: list[SentenceLink]) -> tuple[SentenceLink, ...]:
         if link.b not in best_b or rank(link) > rank(best_b[link.b]):
             best_b[link.b] = link
     keep = {(x.a, x.b): x for x in (*best_a.values(), *best_b.values())}
-    return tuple(sorted(keep.values(), key=lambda x: (x.a, x.b)))
+    # A sentence copied word for word is accounted for: a paraphrase link from
+    # some other sentence to it is topical likeness, not a second copy.
+    copied_a = {x.a for x in keep.values() if x.kind == "verbatim"}
+    copied_b = {x.b for x in keep.values() if x.kind == "verbatim"}
+    kept = [
+        x
+        for x in keep.values()
+        if x.kind != "paraphrase" or (x.a not in copied_a and x.b not in copied_b)
+    ]
+    return tuple(sorted(kept, key=lambda x: (x.a, x.b)))
 
 
 def align_prepared(
