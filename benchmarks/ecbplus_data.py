@@ -107,14 +107,25 @@ def pairwise_scores(gold: list[str], predicted: list[str]) -> tuple[float, float
     return precision, recall, f1
 
 
-def cached_features(docs: list[GoldDoc], cache: Path | None) -> list[dict[str, object]]:
+ENTITY_PATHS = ("quick", "spacy")
+
+
+def cached_features(
+    docs: list[GoldDoc], cache: Path | None, entities: str = "quick"
+) -> list[dict[str, object]]:
     """Story features of the documents as dicts, read from / written to a JSONL cache.
 
-    Extraction runs spaCy and wordllama over every document (about a minute for
-    all of ECB+ on 2 cores); the cache only saves that time between runs.
+    ``entities`` is the feature path: "quick" (capitalised phrases, what
+    ``corroborate ingest`` computes by default) or "spacy" (the NER parse).
+    Extraction runs wordllama (and spaCy) over every document (about a minute
+    for all of ECB+ on 2 cores); the cache only saves that time between runs.
+    A cache is per path: its file name gets the path as a suffix.
     """
     from corroborate.config import Context
-    from corroborate.stories import extract_features
+    from corroborate.stories import FeatureOptions, extract_features
+
+    if cache is not None:
+        cache = cache.with_name(f"{cache.stem}.{entities}{cache.suffix}")
 
     if cache is not None and cache.exists():
         by_id = {}
@@ -124,7 +135,9 @@ def cached_features(docs: list[GoldDoc], cache: Path | None) -> list[dict[str, o
                 by_id[record["article_id"]] = record
         if all(d.article.id in by_id for d in docs):
             return [by_id[d.article.id] for d in docs]
-    feats = extract_features([d.article for d in docs], Context())
+    feats = extract_features(
+        [d.article for d in docs], Context(), FeatureOptions(entities=entities)
+    )
     dicts = [f.to_dict() for f in feats]
     if cache is not None:
         with cache.open("w", encoding="utf-8") as handle:

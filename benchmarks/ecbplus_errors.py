@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corroborate.stories import StoryFeatures, StoryIndex
 from corroborate.stories.signals import SIGNALS
-from ecbplus_data import DEV_TOPICS, cached_features, load_ecbplus, pairwise_scores
+from ecbplus_data import DEV_TOPICS, ENTITY_PATHS, cached_features, load_ecbplus, pairwise_scores
 
 
 def majority(counts: Counter[str]) -> str:
@@ -34,11 +34,14 @@ def majority(counts: Counter[str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument(
+        "--entities", choices=ENTITY_PATHS, default="quick", help="feature path (ingest: quick)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", type=int, default=12, help="examples to print per list")
     args = parser.parse_args()
     docs = load_ecbplus(topics=DEV_TOPICS)
-    feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, args.cache)]
+    feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, args.cache, args.entities)]
     event_of = {d.article.id: d.event for d in docs}
     title_of = {d.article.id: d.article.title for d in docs}
     order = list(range(len(feats)))

@@ -6,7 +6,7 @@ the shipped ones (fit and tuned on the development topics 1-35 by
 benchmarks/train_story_model.py); the test topics 36-45 are only evaluated.
 Each split is run in several random orders to show order sensitivity.
 
-    python benchmarks/ecbplus_stories.py [--orders 5] [--cache /tmp/ecbplus_features.jsonl]
+    python benchmarks/ecbplus_stories.py [--orders 5] [--entities quick|spacy] [--cache /tmp/ecbplus.jsonl]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from corroborate.stories import StoryFeatures, StoryIndex
 from ecbplus_data import (
     DEV_TOPICS,
     ECBPLUS,
+    ENTITY_PATHS,
     TEST_TOPICS,
     cached_features,
     load_ecbplus,
@@ -34,10 +35,10 @@ from ecbplus_data import (
 )
 
 
-def evaluate(split: str, topics: range, orders: int, cache: Path | None) -> None:
+def evaluate(split: str, topics: range, orders: int, cache: Path | None, entities: str) -> None:
     docs = load_ecbplus(topics=topics)
     started = time.perf_counter()
-    feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, cache)]
+    feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, cache, entities)]
     feature_s = time.perf_counter() - started
     gold = [d.event for d in docs]
     rows = []
@@ -59,7 +60,7 @@ def evaluate(split: str, topics: range, orders: int, cache: Path | None) -> None
     f1s = [row[2] for row in rows]
     aris = [row[3] for row in rows]
     print(
-        f"== {split} topics {topics.start}-{topics.stop - 1}: {len(docs)} docs, "
+        f"== {split} ({entities} entities) topics {topics.start}-{topics.stop - 1}: {len(docs)} docs, "
         f"{len(set(gold))} events; pairwise F1 mean {statistics.mean(f1s):.4f} "
         f"(min {min(f1s):.4f}, max {max(f1s):.4f}, spread {max(f1s) - min(f1s):.4f}); "
         f"ARI mean {statistics.mean(aris):.4f}; P mean {statistics.mean(r[0] for r in rows):.4f} "
@@ -71,14 +72,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=5)
     parser.add_argument("--cache", type=Path, default=None, help="JSONL cache of features")
+    parser.add_argument(
+        "--entities", choices=ENTITY_PATHS, default="quick", help="feature path (ingest: quick)"
+    )
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     args = parser.parse_args()
     if not ECBPLUS.exists():
         sys.exit(f"ECB+ data not found at {ECBPLUS}")
     if args.split in ("dev", "both"):
-        evaluate("dev", DEV_TOPICS, args.orders, args.cache)
+        evaluate("dev", DEV_TOPICS, args.orders, args.cache, args.entities)
     if args.split in ("test", "both"):
-        evaluate("test", TEST_TOPICS, args.orders, args.cache)
+        evaluate("test", TEST_TOPICS, args.orders, args.cache, args.entities)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from corroborate.stories.regroup import RegroupOptions
 from corroborate.stories.signals import SIGNALS
 from ecbplus_data import (
     DEV_TOPICS,
+    ENTITY_PATHS,
     cached_features,
     load_ecbplus,
     pairwise_scores,
@@ -176,6 +177,9 @@ def _grid(args: argparse.Namespace) -> Grid:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, default=None, help="JSONL cache of features")
+    parser.add_argument(
+        "--entities", choices=ENTITY_PATHS, default="quick", help="feature path (ingest: quick)"
+    )
     parser.add_argument("--orders", type=int, default=5, help="random orders to replay")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
@@ -186,7 +190,7 @@ def main() -> None:
     args = parser.parse_args()
 
     docs = load_ecbplus(topics=DEV_TOPICS)
-    feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, args.cache)]
+    feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, args.cache, args.entities)]
     events = [d.event for d in docs]
     if args.cv > 1:
         cross_validate(docs, feats, events, args)
