@@ -208,6 +208,7 @@ def main() -> None:
             "bridge_threshold": best_t[1],
             "split_threshold": best_t[2],
             "fit_on": "ECB+ topics 1-35 (development), teacher-forced replay",
+            "entities": args.entities,
             "orders": args.orders,
             "pairs": pairs,
             "C": args.c,
