@@ -13,6 +13,7 @@ __all__ = [
     "GENERIC_SPEAKERS",
     "KIND_WORDS",
     "MAX_HEDGES",
+    "MEASURE_WORDS",
     "MIN_HEDGES",
     "MODAL_HEDGES",
     "MONTHS",
@@ -127,6 +128,29 @@ for _kind, _words in {
 }.items():
     for _w in _words.split():
         KIND_WORDS[_w] = _kind
+
+# What a number in the news measures, whatever the wording: "died"/"death toll"/"killed",
+# "deliberated"/"deliberations", "hospitalized"/"in hospital", "marchers"/"protesters".
+# Two reports of one measure share a key even when no word is shared.
+MEASURE_WORDS: dict[str, str] = dict(KIND_WORDS)
+for _key, _words in {
+    "hospital": "hospital hospitals hospitalization hospitalisation intensive",
+    "deliberation": "deliberation deliberations deliberated deliberating deliberate",
+    "sentence": "sentence sentenced sentences prison jail imprisonment term terms",
+    "protest": "protest protests protesters protestors demonstrators demonstration "
+    "demonstrations marchers march marched rally rallies crowd crowds",
+    "vote": "vote votes voted voting voters ballot ballots turnout electorate",
+    "deal": "contract contracts deal deals agreement offer signed",
+    "seized": "seized seizing seizure recovered confiscated impounded",
+    "damaged": "damaged destroyed razed flattened wrecked collapsed torched burned",
+    "population": "population inhabitants residents",
+    "distance": "distance away kilometres kilometers km miles",
+    "fall": "fall fell falling plunged plummeted tumbled",
+    "evacuated": "evacuees shelters relocated",
+    "cost": "cost costs costing spent spending worth valued price",
+}.items():
+    for _w in _words.split():
+        MEASURE_WORDS.setdefault(_w, _key)
 
 PEOPLE_UNITS = wordset(
     """people person persons victim victims resident residents student students child

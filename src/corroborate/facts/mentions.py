@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from corroborate.facts.lexicon import MODAL_HEDGES, MONTHS, wordset
+from corroborate.facts.lexicon import MEASURE_WORDS, MODAL_HEDGES, MONTHS, wordset
 from corroborate.facts.quantities import stem
 from corroborate.facts.records import Quantity
 from corroborate.text import STOPWORDS
@@ -28,6 +28,7 @@ __all__ = [
     "MentionInfo",
     "compatible",
     "link_features",
+    "measure_keys",
     "mention_info",
     "time_marks",
     "value_ratio",
@@ -79,7 +80,10 @@ LINK_FEATURES: tuple[str, ...] = (
     "unit_money",
     "unit_share",
     "unit_people",
+    "measure_same",
+    "measure_clash",
 )
+MEASURE_WINDOW = 8
 
 
 def compatible(a: Quantity, b: Quantity) -> bool:
@@ -105,7 +109,8 @@ class MentionInfo:
     """A quantity with what the pair features need: its canonical entity, the words
     just before and after it in its sentence, the people named near it, qualifier
     words and time marks around it, and how many numbers of its unit its article
-    gives (``crowd``)."""
+    gives (``crowd``); ``measures`` are the keys of :data:`MEASURE_WORDS` written near
+    it and its kind (what it measures, whatever the wording)."""
 
     quantity: Quantity
     entity: str
@@ -120,6 +125,7 @@ class MentionInfo:
     tokens: tuple[str, ...] = ()
     position: int = -1
     prev_word: str = ""
+    measures: frozenset[str] = frozenset()
 
 
 def time_marks(text: str) -> frozenset[str]:
@@ -165,7 +171,18 @@ def mention_info(
         tokens,
         len(before),
         before[-1] if before else "",
+        measure_keys(sentence[:start], sentence[end:]) | ({q.kind} if q.kind else set()),
     )
+
+
+def measure_keys(before: str, after: str) -> frozenset[str]:
+    """Keys of :data:`MEASURE_WORDS` among the words just before and after a number:
+    "died"/"death toll"/"killed" all give "killed", "marchers"/"protesters" "protest"."""
+    near = (
+        _WORD.findall(before.lower())[-MEASURE_WINDOW:]
+        + _WORD.findall(after.lower())[:MEASURE_WINDOW]
+    )
+    return frozenset(MEASURE_WORDS[w] for w in near if w in MEASURE_WORDS)
 
 
 def _slot(token: str) -> str:
@@ -256,4 +273,6 @@ def link_features(a: MentionInfo, b: MentionInfo) -> list[float]:
         float(unit in _MONEY),
         float(unit in ("%", "percentage point")),
         float(unit == "people"),
+        float(bool(a.measures & b.measures)),
+        float(bool(a.measures) and bool(b.measures) and not a.measures & b.measures),
     ]
