@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from corroborate.stories.features import EMBEDDING_DIM, StoryFeatures
-from corroborate.stories.stats import TermVector
+from corroborate.stories.stats import CorpusStats, TermVector
 
 
 def mention_group(key: str) -> str:
@@ -150,6 +150,10 @@ class StoryProfile:
     times: list[float] = field(default_factory=list)
     _span: tuple[float, float] | None = field(default=None, repr=False)
     _top: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
+    _scaled: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
+    _mains: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _emb_norm: float | None = field(default=None, repr=False)
+    _block: tuple[CorpusStats, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
@@ -229,7 +233,7 @@ class StoryProfile:
             top = np.sort(np.argsort(-self.term_sum, kind="stable")[:cap])
             self.term_ids, self.term_sum = self.term_ids[top], self.term_sum[top]
         per_group = self.limits.keys_per_group
-        if len(self.key_weights) > 2 * per_group * len(_GROUPS):
+        if len(self.key_weights) > 2 * per_group * len(GROUPS):
             groups: dict[str, list[tuple[str, float]]] = {}
             for key, weight in self.key_weights.items():
                 groups.setdefault(mention_group(key), []).append((key, weight))
@@ -239,6 +243,10 @@ class StoryProfile:
                 for k, w in sorted(items, key=lambda kv: (-kv[1], kv[0]))[:per_group]
             }
         self._top = None
+        self._scaled = None
+        self._mains = {}
+        self._emb_norm = None
+        self._block = None
 
     def top_mentions(self, limit: int = 20) -> dict[str, list[tuple[str, float]]]:
         """The story's most mentioned keys per group ("person", "num", ...), cached.
@@ -256,6 +264,51 @@ class StoryProfile:
             }
         return self._top
 
+    def scaled_top(self) -> dict[str, list[tuple[str, float]]]:
+        """:meth:`top_mentions` with each weight divided by the story size, cached.
+
+        Scoring needs ``weight / size`` for every candidate and article; the
+        quotient only changes when the story does.
+        """
+        if self._scaled is None:
+            size = max(1, self.size)
+            self._scaled = {
+                g: [(k, w / size) for k, w in items] for g, items in self.top_mentions().items()
+            }
+        return self._scaled
+
+    def main_keys(self, group: str, prefix: str) -> list[str]:
+        """The two most mentioned top keys of ``group`` starting with ``prefix``, cached."""
+        keys = self._mains.get(prefix)
+        if keys is None:
+            top = self.top_mentions().get(group, ())
+            keys = self._mains[prefix] = [k for k, _ in top if k.startswith(prefix)][:2]
+        return keys
+
+    def top_block(self, stats: CorpusStats, limit: int = 20) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`scaled_top` as two (groups x ``limit``) arrays: key ids in ``stats``, weights.
+
+        Rows follow :data:`GROUPS`; unused cells hold key id -1 and weight 0.
+        Cached until the story changes, so scoring stacks candidates instead of
+        looping over their keys.
+        """
+        if self._block is None or self._block[0] is not stats:
+            ids = np.full((len(GROUPS), limit), -1, np.int64)
+            weights = np.zeros((len(GROUPS), limit))
+            scaled = self.scaled_top()
+            for row, group in enumerate(GROUPS):
+                for col, (key, weight) in enumerate(scaled.get(group, ())[:limit]):
+                    ids[row, col] = stats.key_id(key)
+                    weights[row, col] = weight
+            self._block = (stats, ids, weights)
+        return self._block[1], self._block[2]
+
+    def emb_norm(self) -> float:
+        """Length of the summed embedding, cached until the story changes."""
+        if self._emb_norm is None:
+            self._emb_norm = float(np.linalg.norm(self.emb_sum))
+        return self._emb_norm
+
     def term_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """The summed term vector as sorted (ids, values) arrays."""
         return self.term_ids, self.term_sum
@@ -266,7 +319,7 @@ class StoryProfile:
 
 
 # Mention groups a profile bounds separately (see mention_group).
-_GROUPS = ("person", "place", "org", "num", "date")
+GROUPS = ("person", "place", "org", "num", "date")
 
 
 def _merge(sums: dict[Any, float], items: Iterable[tuple[Any, float]], sign: float) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corroborate.stories.profile import Entry, MemberBlock, StoryProfile, mention_group
+from corroborate.stories.profile import GROUPS, Entry, MemberBlock, StoryProfile, mention_group
 from corroborate.stories.stats import CorpusStats
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 # Mention groups compared separately: who, where, which organisation/thing, figures, dates.
-MENTION_GROUPS = ("person", "place", "org", "num", "date")
+MENTION_GROUPS = GROUPS  # rows of StoryProfile.top_block
 
 SIGNALS = (
     "lex_centroid",  # tf-idf cosine, article vs story centroid
@@ -72,6 +72,9 @@ class ArticleQuery:
     groups: dict[str, list[tuple[str, float]]]  # group -> (key, weight x idf)
     idf_memo: dict[str, float]  # key idf looked up while scoring this article
     main_memo: dict[str, list[str]] = field(default_factory=dict)  # prefix -> keys, main first
+    totals: dict[str, float] = field(default_factory=dict)  # group -> sum of its weights
+    lead: list[tuple[str, float]] = field(default_factory=list)  # lead entity keys, idf
+    lead_total: float = 0.0
 
     @classmethod
     def build(cls, entry: Entry, stats: CorpusStats) -> ArticleQuery:
@@ -83,7 +86,32 @@ class ArticleQuery:
         groups: dict[str, list[tuple[str, float]]] = {}
         for key, weight in mentions.items():
             groups.setdefault(mention_group(key), []).append((key, weight * idf[key]))
-        return cls(entry, ids, w / norm if norm > 0 else w, mentions, idf, groups, dict(idf))
+        totals: dict[str, float] = {}
+        for group, items in groups.items():
+            total = 0.0
+            for _, weight in items:
+                total += weight
+            totals[group] = total
+        lead: list[tuple[str, float]] = []
+        lead_total = 0.0
+        for mention in entry.features.entities:
+            if mention.lead:
+                key_idf = idf.get(mention.key, 0.0)
+                lead_total += key_idf
+                lead.append((mention.key, key_idf))
+        return cls(
+            entry,
+            ids,
+            w / norm if norm > 0 else w,
+            mentions,
+            idf,
+            groups,
+            dict(idf),
+            {},
+            totals,
+            lead,
+            lead_total,
+        )
 
 
 def _cosines(
@@ -133,58 +161,60 @@ def _cosines_flat(
         return np.where(norms > 0, dots / np.where(norms > 0, norms, 1.0), 0.0)
 
 
-def _shares(query: ArticleQuery, profile: StoryProfile, stats: CorpusStats) -> dict[str, float]:
-    """Idf-weighted overlap of mentions per group, from the article's and the story's side.
+def _share_values(
+    query: ArticleQuery, profile: StoryProfile, s_totals: list[float], s_shared: list[float]
+) -> list[float]:
+    """Idf-weighted overlap of mentions per group, from the article's and the story's side,
+    then the main-key matches and the lead share, in :data:`_SHARE_NAMES` order.
 
-    The story side looks at the story's most mentioned keys of each group only.
+    The story side looks at the story's most mentioned keys of each group only;
+    its sums (``s_totals``, ``s_shared`` per group) come from :func:`_story_sides`.
+    Sums run in the order of a plain loop over the keys, so the values are bit
+    for bit those of the straightforward computation.
     """
-    size = max(1, profile.size)
-    story_top = profile.top_mentions()
-    mentions = query.mentions
-    idf_of = query.idf_memo  # idf of keys seen while scoring this article (same values)
-    out: dict[str, float] = {}
-    for group in MENTION_GROUPS:
-        a_total = a_shared = 0.0
-        for key, w in query.groups.get(group, ()):
-            a_total += w
-            if key in profile.key_weights:
-                a_shared += w
-        s_total = s_shared = 0.0
-        for key, weight in story_top.get(group, ()):
-            idf = idf_of.get(key)
-            if idf is None:
-                idf = idf_of[key] = stats.key_idf(key)
-            w = (weight / size) * idf
-            s_total += w
-            if key in mentions:
-                s_shared += w
+    story_keys = profile.key_weights
+    totals = query.totals
+    out: list[float] = []
+    for g, group in enumerate(MENTION_GROUPS):
+        a_total = totals.get(group, 0.0)
+        a_shared = 0.0
+        if a_total:
+            for key, w in query.groups[group]:
+                if key in story_keys:
+                    a_shared += w
+        s_total = s_totals[g]
         share_a = a_shared / a_total if a_total else 0.0
-        share_s = s_shared / s_total if s_total else 0.0
-        out[group + "_a"] = share_a
-        out[group + "_s"] = share_s
+        share_s = s_shared[g] / s_total if s_total else 0.0
         both = a_total > 0 and s_total > 0
-        out[group + "_x"] = 1.0 - max(share_a, share_s) if both else 0.0
-    for name, (group, prefix) in MAIN_KEYS.items():
-        out[name] = main_match(query, story_top.get(group, []), group, prefix)[0]
-    out["lead_a"] = _lead_share(query, profile)
+        out += (share_a, share_s, 1.0 - max(share_a, share_s) if both else 0.0)
+    for group, prefix in MAIN_KEYS.values():
+        out.append(
+            _main_value(_article_main(query, group, prefix), profile.main_keys(group, prefix))
+        )
+    shared = 0.0
+    if query.lead_total:
+        for key, idf in query.lead:
+            if key in story_keys:
+                shared += idf
+    out.append(shared / query.lead_total if query.lead_total else 0.0)
     return out
 
 
-def _lead_share(query: ArticleQuery, profile: StoryProfile) -> float:
-    """Idf-weighted share of the entities in the article's title or lead that the story names.
+def _story_sides(
+    query: ArticleQuery, profiles: list[StoryProfile], stats: CorpusStats
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate and group: idf-weighted total of the story's top keys, and of those
+    the article mentions ((candidates x groups) arrays, for :func:`_share_values`).
 
-    The lead names the event's actors and place; a report of another event of
-    the same kind names other ones there even when the body shares background.
+    All candidates in one pass over stacked :meth:`StoryProfile.top_block` arrays;
+    ``accumulate`` adds left to right, as a loop over the keys would.
     """
-    total = shared = 0.0
-    for mention in query.entry.features.entities:
-        if not mention.lead:
-            continue
-        idf = query.mention_idf.get(mention.key, 0.0)
-        total += idf
-        if mention.key in profile.key_weights:
-            shared += idf
-    return shared / total if total else 0.0
+    tops = [p.top_block(stats) for p in profiles]
+    ids = np.stack([t[0] for t in tops])
+    weights = np.stack([t[1] for t in tops]) * stats.df_idfs(stats.key_dfs()[np.maximum(ids, 0)])
+    mine = np.array([stats.key_id(k) for k in query.mentions], dtype=np.int64)
+    shared = np.where(np.isin(ids, mine), weights, 0.0)
+    return np.add.accumulate(weights, axis=2)[:, :, -1], np.add.accumulate(shared, axis=2)[:, :, -1]
 
 
 # Signals that compare the single most mentioned key of a kind on both sides:
@@ -207,6 +237,15 @@ def main_match(
     starting with ``prefix``. Also returns the two main keys ("" when a side
     has none), which the reasons show.
     """
+    article_keys = _article_main(query, group, prefix)
+    story_keys = [k for k, _ in story_top if k.startswith(prefix)]
+    if not article_keys or not story_keys:
+        return 0.0, article_keys[0] if article_keys else "", story_keys[0] if story_keys else ""
+    return _main_value(article_keys, story_keys), article_keys[0], story_keys[0]
+
+
+def _article_main(query: ArticleQuery, group: str, prefix: str) -> list[str]:
+    """The article's keys of ``group`` starting with ``prefix``, most mentioned first (memo)."""
     article_keys = query.main_memo.get(prefix)
     if article_keys is None:
         mentions = query.mentions
@@ -214,15 +253,19 @@ def main_match(
             (k for k, _ in query.groups.get(group, ()) if k.startswith(prefix)),
             key=lambda k: (-mentions[k], k),
         )
-    story_keys = [k for k, _ in story_top if k.startswith(prefix)]
+    return article_keys
+
+
+def _main_value(article_keys: list[str], story_keys: list[str]) -> float:
+    """+1 same main key, -1 each main key outside the other's top two, else 0 (see main_match)."""
     if not article_keys or not story_keys:
-        return 0.0, article_keys[0] if article_keys else "", story_keys[0] if story_keys else ""
+        return 0.0
     a, s = article_keys[0], story_keys[0]
     if a == s:
-        return 1.0, a, s
+        return 1.0
     if a not in story_keys[:2] and s not in article_keys[:2]:
-        return -1.0, a, s
-    return 0.0, a, s
+        return -1.0
+    return 0.0
 
 
 def _top_mean(values: np.ndarray, k: int) -> float:
@@ -253,9 +296,8 @@ def story_signals(
     or as a prepared :class:`MemberBlock`.
     """
     n = len(profiles)
-    out = np.zeros((n, len(SIGNALS)))
     if n == 0:
-        return out
+        return np.zeros((0, len(SIGNALS)))
     blocks = [m if isinstance(m, MemberBlock) else MemberBlock.of(m) for m in members]
     parts = [p.term_arrays() for p in profiles]
     lengths = np.concatenate([[ids.size for ids, _ in parts], *(b.lengths for b in blocks)])
@@ -268,29 +310,40 @@ def story_signals(
     )
     centroid, member_cos = cosines[:n], cosines[n:]
     emb = query.entry.features.embedding.astype(np.float64)
-    col = _COLUMNS
+    s_totals, s_shared = (a.tolist() for a in _story_sides(query, profiles, stats))
     offset = 0
+    rows: list[list[float]] = []
     for i, (profile, block) in enumerate(zip(profiles, blocks, strict=True)):
         k = block.lengths.size
-        row = out[i]
-        row[col["lex_centroid"]] = centroid[i]
+        lex_best = lex_top3 = emb_best = emb_top3 = 0.0
         if k:
             cos = member_cos[offset : offset + k]
-            row[col["lex_best"]] = float(cos.max())
-            row[col["lex_top3"]] = _top_mean(cos, 3)
-        offset += k
-        norm = float(np.linalg.norm(profile.emb_sum))
-        row[col["emb_centroid"]] = float(emb @ profile.emb_sum) / norm if norm > 0 else 0.0
-        if k:
+            lex_best = float(cos.max())
+            lex_top3 = _top_mean(cos, 3)
             sims = block.embeddings.astype(np.float64) @ emb
-            row[col["emb_best"]] = float(sims.max())
-            row[col["emb_top3"]] = _top_mean(sims, 3)
-        shares = _shares(query, profile, stats)
-        for name, value in shares.items():
-            if name in col:
-                row[col[name]] = value
-        row[col["time_gap"]], row[col["time_known"]] = _time_gap(query.entry, profile)
-    return out
+            emb_best = float(sims.max())
+            emb_top3 = _top_mean(sims, 3)
+        offset += k
+        norm = profile.emb_norm()
+        emb_centroid = float(emb @ profile.emb_sum) / norm if norm > 0 else 0.0
+        head = [float(centroid[i]), lex_best, emb_centroid, emb_best, lex_top3, emb_top3]
+        rows.append(
+            head
+            + _share_values(query, profile, s_totals[i], s_shared[i])
+            + list(_time_gap(query.entry, profile))
+        )
+    return np.ascontiguousarray(np.array(rows)[:, _PICK])
 
 
-_COLUMNS = {name: i for i, name in enumerate(SIGNALS)}
+# Names of _share_values' values, in order; with the six similarity columns before
+# them and time_gap, time_known after, they are SIGNALS.
+_SHARE_NAMES = (
+    *(f"{g}_{side}" for g in MENTION_GROUPS for side in ("a", "s", "x")),
+    *MAIN_KEYS,
+    "lead_a",
+)
+
+
+_ROW_NAMES = (*SIGNALS[:6], *_SHARE_NAMES, "time_gap", "time_known")
+# Where each of SIGNALS sits in a row as story_signals builds it (org_x is computed, unused).
+_PICK = np.array([_ROW_NAMES.index(name) for name in SIGNALS])

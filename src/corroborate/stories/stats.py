@@ -38,6 +38,8 @@ class CorpusStats:
     words: list[str] = field(default_factory=list)  # id -> term
     _df: np.ndarray = field(default_factory=lambda: np.zeros(1024, np.float64))
     key_df: dict[str, int] = field(default_factory=dict)
+    key_ids: dict[str, int] = field(default_factory=dict)  # mention key -> row of key_dfs
+    _key_dfs: np.ndarray = field(default_factory=lambda: np.zeros(256, np.int64), repr=False)
     _dense: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64), repr=False)
 
     def scratch(self) -> np.ndarray:
@@ -90,6 +92,33 @@ class CorpusStats:
         self._df[vector.ids] += 1.0
         for key in keys:
             self.key_df[key] = self.key_df.get(key, 0) + 1
+            kid = self.key_id(key)  # may grow _key_dfs: look the array up after
+            self._key_dfs[kid] += 1
+
+    def key_id(self, key: str) -> int:
+        """A mention key's row in :meth:`key_dfs` (a new row, df 0, for an unseen key)."""
+        kid = self.key_ids.get(key)
+        if kid is None:
+            kid = self.key_ids[key] = len(self.key_ids)
+            if kid >= self._key_dfs.size:
+                bigger = np.zeros(2 * self._key_dfs.size, np.int64)
+                bigger[: self._key_dfs.size] = self._key_dfs
+                self._key_dfs = bigger
+        return kid
+
+    def key_dfs(self) -> np.ndarray:
+        """Document frequency of every mention key, by :meth:`key_id` (for gathers)."""
+        return self._key_dfs
+
+    def df_idfs(self, dfs: np.ndarray) -> np.ndarray:
+        """:meth:`df_idf` of an array of document frequencies.
+
+        Computed with ``math.log`` once per distinct value, so the results are
+        exactly those of :meth:`key_idf` (numpy's log may differ in the last bit).
+        """
+        uniq, inverse = np.unique(dfs, return_inverse=True)
+        table = np.array([self.df_idf(d) for d in uniq.tolist()])
+        return table[inverse].reshape(dfs.shape)
 
     def idf(self, ids: np.ndarray) -> np.ndarray:
         """Smoothed idf, log((N + 1) / (df + 1)) + 1, for term ids."""
@@ -97,4 +126,8 @@ class CorpusStats:
 
     def key_idf(self, key: str) -> float:
         """Smoothed idf of a mention key (entity, figure or date)."""
-        return math.log((self.n_docs + 1.0) / (self.key_df.get(key, 0) + 1.0)) + 1.0
+        return self.df_idf(self.key_df.get(key, 0))
+
+    def df_idf(self, df: int) -> float:
+        """Smoothed idf of a mention key seen in ``df`` documents (memoisable per article)."""
+        return math.log((self.n_docs + 1.0) / (df + 1.0)) + 1.0
