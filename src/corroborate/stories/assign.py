@@ -375,8 +375,8 @@ class StoryIndex:
         rows = story_signals(query, profiles, [self._recent(p) for p in profiles], self.stats)
         probs = self.model.probability(rows) if ids else np.zeros(0)
         out = [
-            Candidate(s, float(p), dict(zip(SIGNALS, map(float, r), strict=True)))
-            for s, p, r in zip(ids, probs, rows, strict=True)
+            Candidate(s, p, dict(zip(SIGNALS, r, strict=True)))
+            for s, p, r in zip(ids, probs.tolist(), rows.tolist(), strict=True)
         ]
         return out, rows
 

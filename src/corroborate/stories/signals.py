@@ -268,10 +268,10 @@ def _main_value(article_keys: list[str], story_keys: list[str]) -> float:
     return 0.0
 
 
-def _top_mean(values: np.ndarray, k: int) -> float:
-    """Mean of the ``k`` largest values (all of them when fewer)."""
-    top = sorted(values.tolist(), reverse=True)[:k]
-    return sum(top) / len(top)
+def _best_top3(values: list[float]) -> tuple[float, float]:
+    """The largest value and the mean of the three largest (all of them when fewer)."""
+    top = sorted(values, reverse=True)[:3]
+    return top[0], sum(top) / len(top)
 
 
 def _time_gap(entry: Entry, profile: StoryProfile) -> tuple[float, float]:
@@ -308,25 +308,27 @@ def story_signals(
         lengths.astype(int),
         stats,
     )
-    centroid, member_cos = cosines[:n], cosines[n:]
+    centroid = cosines[:n].tolist()
+    member_cos = cosines[n:].tolist()
     emb = query.entry.features.embedding.astype(np.float64)
+    stacked = np.concatenate([b.embeddings for b in blocks]).astype(np.float64)
+    bounds = np.concatenate([[0], np.cumsum([b.lengths.size for b in blocks])]).tolist()
+    # One product per block on row slices: the same bits as on each block alone
+    # (one product over all rows is not: BLAS may sum in another order).
+    sims = np.concatenate(
+        [stacked[bounds[i] : bounds[i + 1]] @ emb for i in range(n)] or [np.zeros(0)]
+    ).tolist()
     s_totals, s_shared = (a.tolist() for a in _story_sides(query, profiles, stats))
-    offset = 0
     rows: list[list[float]] = []
-    for i, (profile, block) in enumerate(zip(profiles, blocks, strict=True)):
-        k = block.lengths.size
+    for i, profile in enumerate(profiles):
+        lo, hi = bounds[i], bounds[i + 1]
         lex_best = lex_top3 = emb_best = emb_top3 = 0.0
-        if k:
-            cos = member_cos[offset : offset + k]
-            lex_best = float(cos.max())
-            lex_top3 = _top_mean(cos, 3)
-            sims = block.embeddings.astype(np.float64) @ emb
-            emb_best = float(sims.max())
-            emb_top3 = _top_mean(sims, 3)
-        offset += k
+        if hi > lo:
+            lex_best, lex_top3 = _best_top3(member_cos[lo:hi])
+            emb_best, emb_top3 = _best_top3(sims[lo:hi])
         norm = profile.emb_norm()
         emb_centroid = float(emb @ profile.emb_sum) / norm if norm > 0 else 0.0
-        head = [float(centroid[i]), lex_best, emb_centroid, emb_best, lex_top3, emb_top3]
+        head = [centroid[i], lex_best, emb_centroid, emb_best, lex_top3, emb_top3]
         rows.append(
             head
             + _share_values(query, profile, s_totals[i], s_shared[i])
