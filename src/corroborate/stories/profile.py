@@ -22,7 +22,7 @@ from corroborate.stories.stats import CorpusStats, TermVector
 
 def mention_group(key: str) -> str:
     """The group of a mention key: "person:x" -> person, "misc:x" -> org, "num:3" -> num."""
-    kind = key.split(":", 1)[0]
+    kind = key.partition(":")[0]
     return "org" if kind == "misc" else kind
 
 
@@ -108,18 +108,28 @@ class MemberBlock:
     term_tf: np.ndarray  # their tf values
     lengths: np.ndarray  # terms per member
     embeddings: np.ndarray  # one row per member, as the entries keep them (float16)
+    embeddings64: np.ndarray  # the same as float64, which scoring multiplies (made once)
 
     @classmethod
     def of(cls, entries: list[Entry]) -> MemberBlock:
         if not entries:
             empty = np.zeros((0, EMBEDDING_DIM), np.float16)
-            return cls((), np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, int), empty)
+            return cls(
+                (),
+                np.zeros(0, np.int32),
+                np.zeros(0, np.float32),
+                np.zeros(0, int),
+                empty,
+                empty.astype(np.float64),
+            )
+        embeddings = np.stack([e.features.embedding for e in entries])
         return cls(
             tuple(e.features.article_id for e in entries),
             np.concatenate([e.vector.ids for e in entries]),
             np.concatenate([e.vector.tf for e in entries]),
             np.array([e.vector.ids.size for e in entries]),
-            np.stack([e.features.embedding for e in entries]),
+            embeddings,
+            embeddings.astype(np.float64),
         )
 
 
@@ -153,6 +163,7 @@ class StoryProfile:
     _scaled: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
     _mains: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _emb_norm: float | None = field(default=None, repr=False)
+    _emb64: np.ndarray | None = field(default=None, repr=False)
     _block: tuple[CorpusStats, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
@@ -246,6 +257,7 @@ class StoryProfile:
         self._scaled = None
         self._mains = {}
         self._emb_norm = None
+        self._emb64 = None
         self._block = None
 
     def top_mentions(self, limit: int = 20) -> dict[str, list[tuple[str, float]]]:
@@ -297,9 +309,10 @@ class StoryProfile:
             weights = np.zeros((len(GROUPS), limit))
             scaled = self.scaled_top()
             for row, group in enumerate(GROUPS):
-                for col, (key, weight) in enumerate(scaled.get(group, ())[:limit]):
-                    ids[row, col] = stats.key_id(key)
-                    weights[row, col] = weight
+                items = scaled.get(group, ())[:limit]
+                if items:
+                    ids[row, : len(items)] = [stats.key_id(key) for key, _ in items]
+                    weights[row, : len(items)] = [weight for _, weight in items]
             self._block = (stats, ids, weights)
         return self._block[1], self._block[2]
 
@@ -308,6 +321,12 @@ class StoryProfile:
         if self._emb_norm is None:
             self._emb_norm = float(np.linalg.norm(self.emb_sum))
         return self._emb_norm
+
+    def emb_sum64(self) -> np.ndarray:
+        """The summed embedding as float64 (what scoring multiplies), cached until it changes."""
+        if self._emb64 is None:
+            self._emb64 = self.emb_sum.astype(np.float64)
+        return self._emb64
 
     def term_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """The summed term vector as sorted (ids, values) arrays."""

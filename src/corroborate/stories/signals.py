@@ -161,35 +161,54 @@ def _cosines_flat(
         return np.where(norms > 0, dots / np.where(norms > 0, norms, 1.0), 0.0)
 
 
+_ArticleSide = tuple[
+    list[tuple[float, Sequence[tuple[str, float]]]], list[tuple[list[str], str, str]]
+]
+
+
+def _article_side(query: ArticleQuery) -> _ArticleSide:
+    """What :func:`_share_values` needs of the article, looked up once per scoring call:
+    per group its total and (key, weight) list, per main-key signal its keys (main first)."""
+    groups: list[tuple[float, Sequence[tuple[str, float]]]] = [
+        (query.totals.get(g, 0.0), query.groups.get(g, [])) for g in MENTION_GROUPS
+    ]
+    mains = [(_article_main(query, g, prefix), g, prefix) for g, prefix in MAIN_KEYS.values()]
+    return groups, mains
+
+
 def _share_values(
-    query: ArticleQuery, profile: StoryProfile, s_totals: list[float], s_shared: list[float]
+    query: ArticleQuery,
+    side: _ArticleSide,
+    profile: StoryProfile,
+    s_totals: list[float],
+    s_shared: list[float],
 ) -> list[float]:
     """Idf-weighted overlap of mentions per group, from the article's and the story's side,
     then the main-key matches and the lead share, in :data:`_SHARE_NAMES` order.
 
     The story side looks at the story's most mentioned keys of each group only;
-    its sums (``s_totals``, ``s_shared`` per group) come from :func:`_story_sides`.
-    Sums run in the order of a plain loop over the keys, so the values are bit
-    for bit those of the straightforward computation.
+    its sums (``s_totals``, ``s_shared`` per group) come from :func:`_story_sides`,
+    the article's from :func:`_article_side`. Sums run in the order of a plain
+    loop over the keys, so the values are bit for bit those of the
+    straightforward computation.
     """
     story_keys = profile.key_weights
-    totals = query.totals
+    groups, mains = side
     out: list[float] = []
-    for g, group in enumerate(MENTION_GROUPS):
-        a_total = totals.get(group, 0.0)
+    for (a_total, items), s_total, s_sum in zip(groups, s_totals, s_shared, strict=True):
         a_shared = 0.0
         if a_total:
-            for key, w in query.groups[group]:
+            for key, w in items:
                 if key in story_keys:
                     a_shared += w
-        s_total = s_totals[g]
         share_a = a_shared / a_total if a_total else 0.0
-        share_s = s_shared[g] / s_total if s_total else 0.0
+        share_s = s_sum / s_total if s_total else 0.0
         both = a_total > 0 and s_total > 0
         out += (share_a, share_s, 1.0 - max(share_a, share_s) if both else 0.0)
-    for group, prefix in MAIN_KEYS.values():
+    for article_keys, group, prefix in mains:
+        # No main key on the article's side: 0 whatever the story's (see _main_value).
         out.append(
-            _main_value(_article_main(query, group, prefix), profile.main_keys(group, prefix))
+            _main_value(article_keys, profile.main_keys(group, prefix)) if article_keys else 0.0
         )
     shared = 0.0
     if query.lead_total:
@@ -210,10 +229,13 @@ def _story_sides(
     ``accumulate`` adds left to right, as a loop over the keys would.
     """
     tops = [p.top_block(stats) for p in profiles]
-    ids = np.stack([t[0] for t in tops])
-    weights = np.stack([t[1] for t in tops]) * stats.df_idfs(stats.key_dfs()[np.maximum(ids, 0)])
-    mine = np.array([stats.key_id(k) for k in query.mentions], dtype=np.int64)
-    shared = np.where(np.isin(ids, mine), weights, 0.0)
+    ids = np.maximum(np.stack([t[0] for t in tops]), 0)  # unused cells (-1) have weight 0
+    weights = np.stack([t[1] for t in tops]) * stats.df_idfs(stats.key_dfs()[ids])
+    # Which cells hold a key the article mentions: a lookup table over key ids.
+    mine_ids = [stats.key_id(k) for k in query.mentions]  # may add ids: size the table after
+    mine = np.zeros(len(stats.key_ids) + 1, bool)
+    mine[mine_ids] = True
+    shared = np.where(mine[ids], weights, 0.0)
     return np.add.accumulate(weights, axis=2)[:, :, -1], np.add.accumulate(shared, axis=2)[:, :, -1]
 
 
@@ -311,14 +333,12 @@ def story_signals(
     centroid = cosines[:n].tolist()
     member_cos = cosines[n:].tolist()
     emb = query.entry.features.embedding.astype(np.float64)
-    stacked = np.concatenate([b.embeddings for b in blocks]).astype(np.float64)
     bounds = np.concatenate([[0], np.cumsum([b.lengths.size for b in blocks])]).tolist()
-    # One product per block on row slices: the same bits as on each block alone
-    # (one product over all rows is not: BLAS may sum in another order).
-    sims = np.concatenate(
-        [stacked[bounds[i] : bounds[i + 1]] @ emb for i in range(n)] or [np.zeros(0)]
-    ).tolist()
+    # One product per block (one product over all rows is not the same bits: BLAS
+    # may sum in another order).
+    sims = np.concatenate([b.embeddings64 @ emb for b in blocks] or [np.zeros(0)]).tolist()
     s_totals, s_shared = (a.tolist() for a in _story_sides(query, profiles, stats))
+    side = _article_side(query)
     rows: list[list[float]] = []
     for i, profile in enumerate(profiles):
         lo, hi = bounds[i], bounds[i + 1]
@@ -327,11 +347,11 @@ def story_signals(
             lex_best, lex_top3 = _best_top3(member_cos[lo:hi])
             emb_best, emb_top3 = _best_top3(sims[lo:hi])
         norm = profile.emb_norm()
-        emb_centroid = float(emb @ profile.emb_sum) / norm if norm > 0 else 0.0
+        emb_centroid = float(emb @ profile.emb_sum64()) / norm if norm > 0 else 0.0
         head = [centroid[i], lex_best, emb_centroid, emb_best, lex_top3, emb_top3]
         rows.append(
             head
-            + _share_values(query, profile, s_totals[i], s_shared[i])
+            + _share_values(query, side, profile, s_totals[i], s_shared[i])
             + list(_time_gap(query.entry, profile))
         )
     return np.ascontiguousarray(np.array(rows)[:, _PICK])

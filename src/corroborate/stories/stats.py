@@ -116,9 +116,16 @@ class CorpusStats:
         Computed with ``math.log`` once per distinct value, so the results are
         exactly those of :meth:`key_idf` (numpy's log may differ in the last bit).
         """
-        uniq, inverse = np.unique(dfs, return_inverse=True)
-        table = np.array([self.df_idf(d) for d in uniq.tolist()])
-        return table[inverse].reshape(dfs.shape)
+        if dfs.size == 0:
+            return np.zeros(dfs.shape)
+        # Frequencies are small non-negative counts: mark the ones present in a table
+        # indexed by frequency (cheaper than np.unique's sort), fill those, gather.
+        table = np.zeros(int(dfs.max()) + 1)
+        present = np.zeros(table.size, bool)
+        present[dfs] = True
+        uniq = np.flatnonzero(present)
+        table[uniq] = [self.df_idf(d) for d in uniq.tolist()]
+        return table[dfs]
 
     def idf(self, ids: np.ndarray) -> np.ndarray:
         """Smoothed idf, log((N + 1) / (df + 1)) + 1, for term ids."""
