@@ -225,11 +225,16 @@ def _unpaired_surrogate(article: Article) -> str | None:
     return None
 
 
-def _remove_template_lines(article: Article, archive: Archive, min_articles: int) -> Article:
-    """Drop lines this outlet repeats in many articles (footers, promos), recording each."""
+def _remove_template_lines(
+    article: Article, archive: Archive, min_articles: int, hashes: list[str] | None = None
+) -> Article:
+    """Drop lines this outlet repeats in many articles (footers, promos), recording each.
+
+    ``hashes``: the paragraphs' :meth:`Archive.line_hash`, when the caller has them.
+    """
     if not article.source or min_articles <= 0:
         return article
-    frequent = archive.template_lines(article.source, article.paragraphs, min_articles)
+    frequent = archive.template_lines(article.source, article.paragraphs, min_articles, hashes)
     if not frequent or len(frequent) >= len(article.paragraphs):
         return article
     reason = f"template line repeated in {min_articles}+ articles from {article.source}"
@@ -246,11 +251,13 @@ def store(article: Article, archive: Archive, options: IngestOptions) -> IngestO
     """Store one cleaned article atomically, with template-line learning."""
     dedupe_key = article.content_hash
     raw_lines = list(article.paragraphs)
+    # Template lookup and line counting both need the raw lines' hashes: take them once.
+    hashes = [archive.line_hash(line) for line in raw_lines] if article.source else None
     with archive.transaction():
-        article = _remove_template_lines(article, archive, options.template_min_articles)
+        article = _remove_template_lines(article, archive, options.template_min_articles, hashes)
         result = archive.add(article, dedupe_key=dedupe_key)
         if result.status != "duplicate" and article.source:
-            archive.count_lines(article.source, raw_lines)
+            archive.count_lines(article.source, raw_lines, hashes)
     return IngestOutcome(
         input=article.input,
         status=result.status,

@@ -229,11 +229,17 @@ class Archive:
     def line_hash(line: str) -> str:
         return hashlib.sha1(normalize_for_matching(line).lower().encode()).hexdigest()[:16]
 
-    def template_lines(self, source: str, lines: list[str], min_articles: int) -> set[int]:
-        """Indexes of ``lines`` already seen in at least ``min_articles`` articles of ``source``."""
+    def template_lines(
+        self, source: str, lines: list[str], min_articles: int, hashes: list[str] | None = None
+    ) -> set[int]:
+        """Indexes of ``lines`` already seen in at least ``min_articles`` articles of ``source``.
+
+        ``hashes``: the lines' :meth:`line_hash` when the caller has them already.
+        """
         if not lines:
             return set()
-        hashes = [self.line_hash(line) for line in lines]
+        if hashes is None:
+            hashes = [self.line_hash(line) for line in lines]
         unique = sorted(set(hashes))
         frequent: set[str] = set()
         # SQLite builds cap bound variables (999 before 3.32, 32766 since): ask in chunks.
@@ -247,14 +253,17 @@ class Archive:
             frequent.update(r[0] for r in rows)
         return {i for i, h in enumerate(hashes) if h in frequent}
 
-    def count_lines(self, source: str, lines: list[str]) -> None:
-        """Count each distinct line once for this article of ``source``."""
-        hashes = sorted({self.line_hash(line) for line in lines})
+    def count_lines(self, source: str, lines: list[str], hashes: list[str] | None = None) -> None:
+        """Count each distinct line once for this article of ``source``.
+
+        ``hashes``: the lines' :meth:`line_hash` when the caller has them already.
+        """
+        distinct = sorted(set(hashes) if hashes is not None else {self.line_hash(x) for x in lines})
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT INTO source_lines(source, line_hash, articles) VALUES (?,?,1)"
                 " ON CONFLICT(source, line_hash) DO UPDATE SET articles=articles+1",
-                [(source, h) for h in hashes],
+                [(source, h) for h in distinct],
             )
 
     # -- reading ---------------------------------------------------------
