@@ -190,34 +190,25 @@ def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     sample = tmp / "cli-sample.jsonl"
     write_jsonl(iter([article_record(d, d.id, d.published, d.body) for d in docs]), sample)
     db = tmp / "cli.db"
+    runs: list[tuple[str, list[Path], int, str, int, str]] = [
+        ("corroborate ingest --no-stories", files, n, "store", args.runs,
+         "store only: read, clean, archive"),
+        ("corroborate ingest (stories, quick entities)", files, n, "quick", args.heavy_runs,
+         "the default; + story features (quick entities, wordllama), assignment"),
+        ("corroborate ingest --spacy-entities", [sample], len(docs), "spacy", args.heavy_runs,
+         f"first {len(docs)} articles; + story features (spaCy NER, wordllama), assignment"),
+    ]  # fmt: skip
     rows: list[Timing] = []
-    t, out = timed(
-        "corroborate ingest --no-stories",
-        n,
-        lambda: _cli_ingest(files, db, "store"),
-        args.runs,
-        note="store only: read, clean, archive",
-    )
-    t.extra.update(out)
-    rows.append(t)
-    t, out = timed(
-        "corroborate ingest (stories, quick entities)",
-        n,
-        lambda: _cli_ingest(files, db, "quick"),
-        args.heavy_runs,
-        note="the default; + story features (quick entities, wordllama), assignment",
-    )
-    t.extra.update(out)
-    rows.append(t)
-    t, out = timed(
-        "corroborate ingest --spacy-entities",
-        len(docs),
-        lambda: _cli_ingest([sample], db, "spacy"),
-        args.heavy_runs,
-        note=f"first {len(docs)} articles; + story features (spaCy NER, wordllama), assignment",
-    )
-    t.extra.update(out)
-    rows.append(t)
+    for label, inputs, count, mode, repeats, note in runs:
+        t, out = timed(
+            label,
+            count,
+            lambda inputs=inputs, mode=mode: _cli_ingest(inputs, db, mode),
+            repeats,
+            note=note,
+        )
+        t.extra.update(out)
+        rows.append(t)
     return {
         "corpus": "reuters21578 via the CLI",
         "articles": n,
