@@ -114,22 +114,6 @@ class ArticleQuery:
         )
 
 
-def _cosines(
-    query: ArticleQuery, vectors: list[tuple[np.ndarray, np.ndarray]], stats: CorpusStats
-) -> np.ndarray:
-    """Tf-idf cosine of the query with each (ids, tf) vector, in one numpy pass."""
-    if not vectors:
-        return np.zeros(0)
-    lengths = np.array([v[0].size for v in vectors])
-    return _cosines_flat(
-        query,
-        np.concatenate([v[0] for v in vectors]),
-        np.concatenate([v[1] for v in vectors]),
-        lengths,
-        stats,
-    )
-
-
 def _cosines_flat(
     query: ArticleQuery,
     all_ids: np.ndarray,
@@ -137,7 +121,7 @@ def _cosines_flat(
     lengths: np.ndarray,
     stats: CorpusStats,
 ) -> np.ndarray:
-    """:func:`_cosines` of vectors laid end to end (``lengths`` each).
+    """Tf-idf cosine of the query with each of some vectors laid end to end (``lengths`` each).
 
     The query's weights are scattered into a dense scratch row once, so each
     stored term costs one gather instead of a binary search.
