@@ -10,7 +10,7 @@ def test_cruft_rules_record_every_removal() -> None:
             "The bridge reopened on Friday.",
             "Image for illustrative purposes",
             "Share this article",
-            "Click on the Run Some AI Magic button and choose an AI action to run on this article",
+            "Click on the Summarise button below for an AI digest of this story",
             "With files from The Canadian Press.",
         ],
     )

@@ -372,7 +372,7 @@ def test_seeds_supported_and_altered_sentences(server: LlmTestServer) -> None:
     outcome = _run(
         server,
         sources,
-        f"The Liberals are projected to have won 169 seats, three short of a majority [{seats}].\n"
+        f"{sources[seats - 1].text.rstrip('.')} [{seats}].\n"
         f"Trump and Carney agreed to meet in person in the near future [{meet}].\n"
         f"The Liberals are projected to have won 185 seats [{seats}].\n"
         f"Trump and Keir Starmer agreed to meet in person [{meet}].",

@@ -15,9 +15,9 @@ from corroborate.summarize.units import Stemmer
 STEMMER = Stemmer()
 SOURCES = [
     "Prime Minister Mark Carney spoke with President Donald Trump on Tuesday.",
-    "The Liberals won 169 seats, three short of the 172 needed for a majority.",
+    "The Liberals won 169 seats, and so fell three short of the 172 a majority requires.",
     "Trump has repeatedly called for Canada to become the 51st U.S. state.",
-    "The leaders agreed to meet in person in the near future.",
+    "The leaders agreed that they would meet in person soon.",
     "Carney said the threats to Canadian sovereignty were not over.",
 ]
 FEATURES = [features(s, STEMMER) for s in SOURCES]
