@@ -107,29 +107,24 @@ class MemberBlock:
     term_ids: np.ndarray  # every member's term ids, end to end
     term_tf: np.ndarray  # their tf values
     lengths: np.ndarray  # terms per member
-    embeddings: np.ndarray  # one row per member, as the entries keep them (float16)
-    embeddings64: np.ndarray  # the same as float64, which scoring multiplies (made once)
+    embeddings64: np.ndarray  # one row per member, as float64 (what scoring multiplies)
 
     @classmethod
     def of(cls, entries: list[Entry]) -> MemberBlock:
         if not entries:
-            empty = np.zeros((0, EMBEDDING_DIM), np.float16)
             return cls(
                 (),
                 np.zeros(0, np.int32),
                 np.zeros(0, np.float32),
                 np.zeros(0, int),
-                empty,
-                empty.astype(np.float64),
+                np.zeros((0, EMBEDDING_DIM), np.float64),
             )
-        embeddings = np.stack([e.features.embedding for e in entries])
         return cls(
             tuple(e.features.article_id for e in entries),
             np.concatenate([e.vector.ids for e in entries]),
             np.concatenate([e.vector.tf for e in entries]),
             np.array([e.vector.ids.size for e in entries]),
-            embeddings,
-            embeddings.astype(np.float64),
+            np.stack([e.features.embedding for e in entries]).astype(np.float64),
         )
 
 
