@@ -185,10 +185,11 @@ def _relate_sentences(a: Quotation, b: Quotation) -> str | None:
     sa, sb = _quote_sentences(a.text), _quote_sentences(b.text)
     if len(sa) < 2 and len(sb) < 2:
         return None
+    sb_content = [{w for w in t if w not in STOPWORDS} for t in sb]
     matched = 0
     for words in sa:
         content = {w for w in words if w not in STOPWORDS}
-        partners = [t for t in sb if content & {w for w in t if w not in STOPWORDS}]
+        partners = [t for t, c in zip(sb, sb_content, strict=True) if content & c]
         if not partners:
             continue
         best = min((_relate_words(words, t, True) for t in partners), key=lambda r: _SEVERITY[r])
