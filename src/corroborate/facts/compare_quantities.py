@@ -283,13 +283,14 @@ def _subgroup_pair(a: Quantity, b: Quantity) -> bool:
     """Two counts of people where one counts a subgroup the other does not: women or
     children, officers among people ("two officers" / "three people" injured), or those
     besides someone ("two other victims" / "three victims")."""
-    if a.unit != "people" and a.unit not in PEOPLE_UNITS:
+    if a.unit not in PEOPLE_UNITS:  # "people" is one of them
         return False
     na, nb = counted_noun(a), counted_noun(b)
-    if na != nb and (na in SUBGROUP_NOUNS or nb in SUBGROUP_NOUNS):
-        return True
-    if na != nb and na in PEOPLE_UNITS and nb in PEOPLE_UNITS:
-        return not (na in _ALL_PEOPLE and nb in _ALL_PEOPLE)
+    if na != nb:
+        if na in SUBGROUP_NOUNS or nb in SUBGROUP_NOUNS:
+            return True
+        if na in PEOPLE_UNITS and nb in PEOPLE_UNITS:
+            return not (na in _ALL_PEOPLE and nb in _ALL_PEOPLE)
     return bool(_OTHER.search(a.text)) != bool(_OTHER.search(b.text))
 
 
