@@ -70,7 +70,6 @@ class ArticleQuery:
     mentions: dict[str, float]  # key -> mention weight (profile.mention_weights)
     mention_idf: dict[str, float]
     groups: dict[str, list[tuple[str, float]]]  # group -> (key, weight x idf)
-    idf_memo: dict[str, float]  # key idf looked up while scoring this article
     main_memo: dict[str, list[str]] = field(default_factory=dict)  # prefix -> keys, main first
     totals: dict[str, float] = field(default_factory=dict)  # group -> sum of its weights
     lead: list[tuple[str, float]] = field(default_factory=list)  # lead entity keys, idf
@@ -106,7 +105,6 @@ class ArticleQuery:
             mentions,
             idf,
             groups,
-            dict(idf),
             {},
             totals,
             lead,
