@@ -37,7 +37,6 @@ class CorpusStats:
     vocab: dict[str, int] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # id -> term
     _df: np.ndarray = field(default_factory=lambda: np.zeros(1024, np.float64))
-    key_df: dict[str, int] = field(default_factory=dict)
     key_ids: dict[str, int] = field(default_factory=dict)  # mention key -> row of key_dfs
     _key_dfs: np.ndarray = field(default_factory=lambda: np.zeros(256, np.int64), repr=False)
     _dense: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float64), repr=False)
@@ -91,7 +90,6 @@ class CorpusStats:
         self.n_docs += 1
         self._df[vector.ids] += 1.0
         for key in keys:
-            self.key_df[key] = self.key_df.get(key, 0) + 1
             kid = self.key_id(key)  # may grow _key_dfs: look the array up after
             self._key_dfs[kid] += 1
 
@@ -133,7 +131,8 @@ class CorpusStats:
 
     def key_idf(self, key: str) -> float:
         """Smoothed idf of a mention key (entity, figure or date)."""
-        return self.df_idf(self.key_df.get(key, 0))
+        kid = self.key_ids.get(key)
+        return self.df_idf(0 if kid is None else int(self._key_dfs[kid]))
 
     def df_idf(self, df: int) -> float:
         """Smoothed idf of a mention key seen in ``df`` documents (memoisable per article)."""
