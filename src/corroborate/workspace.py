@@ -134,10 +134,11 @@ class Workspace:
             for features in self._features(batches):
                 assignments = [self.index.add(f) for f in features]
                 save_assignments(self.archive, features, assignments)
-                bridged = [a.story_id for a in assignments if a.absorbed]
-                bridged += [s for a in assignments for s in a.regrouped]  # split stories
-                if bridged:
-                    sync_stories(self.archive, self.index, bridged)
+                # Stories that absorbed another (bridged) or were split (regrouped).
+                reshaped = [a.story_id for a in assignments if a.absorbed]
+                reshaped += [s for a in assignments for s in a.regrouped]
+                if reshaped:
+                    sync_stories(self.archive, self.index, reshaped)
                 out.extend(assignments)
             if out:
                 self._cache.clear()

@@ -147,7 +147,8 @@ class StoryView:
 Chooser = Callable[[list[Candidate]], str]
 
 # Stories whose recent members are kept stacked for comparison (recent stories are
-# the candidates; about 8 KB each).
+# the candidates): up to ``compare_members`` float64 embeddings (2 KB each) plus
+# term vectors per story, so at most about 150 MB when every cached story is full.
 _BLOCK_CACHE = 4096
 
 
