@@ -432,8 +432,13 @@ def align_prepared(
     cols = [FEATURE_NAMES.index(n) for n in ("lcs_min", "lcs_max", "len_ratio")]
     ratios = feats[:, cols] if jobs else np.zeros((0, 3))
     found: dict[tuple[int, int], list[SentenceLink]] = {p: [] for p in pairs}
-    disagree = [number_disagreement(ta, tb) for ta, tb in tokens]
-    rows = [k for k, d in enumerate(disagree) if d is not None]
+    # The num_clash feature already says which pairs' figures disagree; only those
+    # need the numbers themselves.
+    clash = feats[:, FEATURE_NAMES.index("num_clash")] if jobs else np.zeros(0)
+    rows = np.flatnonzero(clash > 0.5).tolist()
+    disagree: list[tuple[tuple[str, ...], tuple[str, ...]] | None] = [None] * len(jobs)
+    for k in rows:
+        disagree[k] = number_disagreement(*tokens[k])
     if rows:
         # Score the wording as if the figures agreed; the link lists the numbers.
         x, toks = neutral_numbers(feats[rows], [tokens[k] for k in rows])
