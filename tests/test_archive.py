@@ -1,9 +1,10 @@
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
-from corroborate.archive import Archive
+from corroborate.archive import Archive, store
 from corroborate.errors import CorroborateError, NotFoundError
 from corroborate.model import Article
 
@@ -117,3 +118,39 @@ def test_reopen_keeps_data(tmp_path: Path) -> None:
         assert archive.count() == 1
     con = sqlite3.connect(tmp_path / "a.db")
     assert con.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] >= 1
+
+
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's state while it converts a new file: a reserved lock, rollback journal."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other(x)")
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_opening_waits_for_a_journal_mode_switch_in_another_connection(tmp_path: Path) -> None:
+    """SQLite refuses ``journal_mode=WAL`` at once under a reserved lock; opening must wait."""
+    path = tmp_path / "new.db"
+    holder = _hold_write_lock(path)
+    release = threading.Timer(0.3, lambda: holder.execute("ROLLBACK"))
+    release.start()
+    try:
+        with Archive(path) as archive:
+            assert archive.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert archive.count() == 0
+    finally:
+        release.join()
+        holder.close()
+
+
+def test_opening_gives_up_with_a_clear_error_when_the_lock_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "BUSY_SECONDS", 0.2)
+    path = tmp_path / "held.db"
+    holder = _hold_write_lock(path)
+    try:
+        with pytest.raises(CorroborateError, match="database is locked"):
+            Archive(path)
+    finally:
+        holder.close()

@@ -11,6 +11,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,28 @@ from corroborate.text import normalize_for_matching
 __all__ = ["AddResult", "Archive", "ArticleSummary", "SearchHit"]
 
 AddStatus = Literal["ingested", "duplicate", "new-version"]
+
+BUSY_SECONDS = 30.0
+"""How long a writer waits for another process's lock before giving up."""
+
+
+def _enable_wal(conn: sqlite3.Connection, *, deadline: float) -> None:
+    """Switch to WAL, retrying while another process is switching the same new file.
+
+    SQLite answers ``PRAGMA journal_mode=WAL`` with "database is locked" at once,
+    without calling the busy handler, when two connections convert a new file
+    together; so the wait is ours to do.
+    """
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +112,17 @@ class Archive:
         uri = f"{self.path.resolve().as_uri()}?mode=ro" if readonly else str(self.path)
         try:
             self.conn = sqlite3.connect(
-                uri, uri=readonly, isolation_level=None, timeout=30.0, check_same_thread=False
+                uri,
+                uri=readonly,
+                isolation_level=None,
+                timeout=BUSY_SECONDS,
+                check_same_thread=False,
             )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=30000")
             if not readonly:
-                self.conn.execute("PRAGMA journal_mode=WAL")
+                _enable_wal(self.conn, deadline=time.monotonic() + BUSY_SECONDS)
                 # NORMAL in WAL mode: a committed transaction survives a process crash.
                 self.conn.execute("PRAGMA synchronous=NORMAL")
                 migrate(self.conn)
