@@ -10,18 +10,21 @@ the built-in readers.
 from __future__ import annotations
 
 import faulthandler
+import json
 import os
 import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from corroborate.archive import Archive
+from corroborate.budget import ReadAhead
 from corroborate.config import Context, Limits
 from corroborate.errors import InputError, UsageError
 from corroborate.model import Article
-from corroborate.pipeline import IngestOptions, ingest, prepare
+from corroborate.pipeline import STEPS, IngestOptions, ingest, prepare
 from corroborate.readers import RawInput, Reader, ReaderOutput, ReaderRegistry, default_registry
 
 BUDGET = 1.0
@@ -267,3 +270,47 @@ def test_queued_inputs_get_their_budget_from_when_the_worker_starts_them(tmp_pat
     with Archive(tmp_path / "archive.db") as archive:
         report = ingest([str(tmp_path / "in")], archive, CTX, registry=registry)
     assert [o.status for o in report.outcomes] == ["ingested"] * 5, report.to_dict()
+
+
+def _tag_process(output: ReaderOutput, ctx: Context) -> ReaderOutput:
+    """A ``finish`` step that records which process ran it."""
+    output.warnings.append(f"finished in {os.getpid()}")
+    return output
+
+
+@pytest.mark.parametrize("budget", [BUDGET, 0])
+def test_read_ahead_runs_finish_where_it_reads(budget: float) -> None:
+    """``finish`` runs in the worker with a budget, in this process without one."""
+    registry = default_registry()
+    ctx = Context(limits=Limits(reader_time_budget_s=budget))
+    ahead = ReadAhead(ctx, registry, None, _tag_process)
+    try:
+        ahead.submit(RawInput("good.txt", good_text(5)))
+        _raw, result = ahead.collect()
+    finally:
+        ahead.close()
+        registry.close()
+    assert not isinstance(result, InputError)
+    (tag,) = result[1].warnings
+    here = tag == f"finished in {os.getpid()}"
+    assert here == (budget == 0)
+
+
+def test_cleaning_in_the_worker_stores_what_cleaning_here_stores(tmp_path: Path) -> None:
+    """Default steps are run by the reader worker; other steps here: same archive rows."""
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"{n}.txt"
+        path.write_bytes(good_text(20 + n) + b"\nShare this article on social media\n")
+        paths.append(str(path))
+    # Equal in effect to STEPS, but not STEPS: ingest cleans in this process.
+    here = tuple(replace(s, run=lambda a, c, run=s.run: run(a, c)) for s in STEPS)
+    records = []
+    for name, steps in (("worker", STEPS), ("here", here)):
+        with Archive(tmp_path / f"{name}.db") as archive:
+            report = ingest(paths, archive, CTX, IngestOptions(steps=steps))
+            assert [o.status for o in report.outcomes] == ["ingested"] * 3
+            rows = archive.conn.execute("SELECT record FROM articles ORDER BY id").fetchall()
+        records.append([{**json.loads(r[0]), "ingested_at": None} for r in rows])
+    assert records[0] == records[1]
+    assert all(r["language"] == "en" for r in records[0])

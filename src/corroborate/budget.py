@@ -33,6 +33,7 @@ import threading
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -92,6 +93,9 @@ def read_input(
 
 
 ReadResult = tuple[str, "ReaderOutput"] | InputError
+# Pure work on a reader's output (cleaning), done where the read is done: a
+# module-level function, so a request sends it by reference.
+Finish = Callable[["ReaderOutput", Context], "ReaderOutput"]
 
 
 class ReadAhead:
@@ -106,10 +110,22 @@ class ReadAhead:
     budget the read happens in-process at ``collect``. Input errors, overruns
     included, are returned; a reader's unexpected exception is raised. The
     registry's worker is this object's until :meth:`close`.
+
+    ``finish`` (a module-level function) runs on every reader output before it
+    is returned: in the worker, inside the same budget, so pure post-processing
+    (the ingest pipeline's cleaning and language detection) leaves the caller's
+    process too.
     """
 
-    def __init__(self, ctx: Context, registry: ReaderRegistry, reader_name: str | None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        registry: ReaderRegistry,
+        reader_name: str | None,
+        finish: Finish | None = None,
+    ) -> None:
         self.ctx, self.registry, self.reader_name = ctx, registry, reader_name
+        self.finish = finish
         self.budget = budget_of(ctx.limits)
         self._queue: deque[tuple[RawInput, int]] = deque()
         self._bytes = 0
@@ -148,14 +164,17 @@ class ReadAhead:
             worker = self.registry.worker()
             worker._lock.acquire()
             self._worker = worker
-        return self._worker._submit(self.registry, raw, self.reader_name, self.ctx.limits)
+        return self._worker._submit(
+            self.registry, raw, self.reader_name, self.ctx.limits, self.finish
+        )
 
     def collect(self) -> tuple[RawInput, ReadResult]:
         raw, seq = self._queue.popleft()
         self._bytes -= len(raw.data)
         try:
             if self.budget is None or self._worker is None:
-                return raw, read_in_process(raw, self.ctx, self.registry, self.reader_name)
+                name, output = read_in_process(raw, self.ctx, self.registry, self.reader_name)
+                return raw, (name, self.finish(output, self.ctx) if self.finish else output)
             return raw, self._worker._wait(raw, seq, self.budget)
         except InputError as exc:
             if self._worker is not None and self._worker._conn is None and self._queue:
@@ -181,6 +200,7 @@ class _Request:
     raw: RawInput
     reader: str | None
     limits: Limits
+    finish: Finish | None = None
 
 
 class ReaderWorker:
@@ -217,11 +237,16 @@ class ReaderWorker:
             return self._wait(raw, seq, budget)
 
     def _submit(
-        self, registry: ReaderRegistry, raw: RawInput, reader_name: str | None, limits: Limits
+        self,
+        registry: ReaderRegistry,
+        raw: RawInput,
+        reader_name: str | None,
+        limits: Limits,
+        finish: Finish | None = None,
     ) -> int:
         """Send one request to a live worker (starting one as needed); its number."""
         self._seq += 1
-        request = _Request(self._seq, raw, reader_name, limits)
+        request = _Request(self._seq, raw, reader_name, limits, finish)
         for attempt in range(2):
             if self._conn is None:
                 self._start(registry)
@@ -419,6 +444,8 @@ def _handle(
         )
         _slot_reader(slot, reader.name)
         output = reader.read(request.raw, ctx)
+        if request.finish is not None:
+            output = request.finish(output, ctx)
         errors = [(e.source, e.reason) for e in output.errors]
         output.errors = []
         return ("output", reader.name, output, errors)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from corroborate.archive import Archive
-from corroborate.budget import ReadAhead, ReadResult, read_input
+from corroborate.budget import ReadAhead, ReadResult, budget_of, read_input
 from corroborate.cleaning import clean_article
 from corroborate.config import Context
 from corroborate.errors import InputError, UsageError
@@ -179,36 +179,75 @@ def prepare(
 
 
 def _clean(
-    raw: RawInput, reader_name: str, output: ReaderOutput, ctx: Context, options: IngestOptions
+    raw: RawInput,
+    reader_name: str,
+    output: ReaderOutput,
+    ctx: Context,
+    options: IngestOptions,
+    cleaned: bool = False,
 ) -> Prepared:
-    """Run the cleaning steps on what the reader found; articles and errors."""
-    prepared = Prepared(
-        errors=list(output.errors), links=list(output.links), warnings=list(output.warnings)
-    )
+    """Run the cleaning steps on what the reader found (unless ``cleaned`` already by
+    :func:`_clean_default`); articles and errors."""
     if not (output.articles or output.links or output.errors):
         detail = "; ".join(output.warnings)
         reason = f"no articles found by the {reader_name} reader" + (
             f" ({detail})" if detail else ""
         )
         return Prepared(errors=[InputError(raw.name, reason)])
+    if not cleaned:
+        output = _clean_articles(output, ctx, options.steps)
+    return Prepared(
+        articles=list(output.articles),
+        errors=list(output.errors),
+        links=list(output.links),
+        warnings=list(output.warnings),
+    )
+
+
+def _clean_articles(
+    output: ReaderOutput, ctx: Context, steps: tuple[ArticleStep, ...]
+) -> ReaderOutput:
+    """``output`` with its articles cleaned by ``steps``; an article left without text or
+    headline, or that cannot be stored as UTF-8, becomes an error after the reader's."""
+    kept: list[Article] = []
+    errors = list(output.errors)
     for article in output.articles:
-        for step in options.steps:
+        for step in steps:
             article = step.run(article, ctx)
         if not article.paragraphs:
-            prepared.errors.append(
-                InputError(article.input, "nothing left after cleaning (only cruft)")
-            )
+            errors.append(InputError(article.input, "nothing left after cleaning (only cruft)"))
             continue
         if not article.title:
-            prepared.errors.append(InputError(article.input, "no headline found"))
+            errors.append(InputError(article.input, "no headline found"))
             continue
         unpaired = _unpaired_surrogate(article)
         if unpaired:
-            prepared.errors.append(InputError(article.input, unpaired))
+            errors.append(InputError(article.input, unpaired))
             continue
         article.warnings = list(dict.fromkeys(article.warnings + output.warnings))
-        prepared.articles.append(article)
-    return prepared
+        kept.append(article)
+    return replace(output, articles=kept, errors=errors)
+
+
+def _load_language_model() -> None:
+    """Load the language identifier's model in this process (once; about a second).
+
+    Done before the reader worker is forked, the worker inherits it, and the
+    first input's time budget does not pay for loading it.
+    """
+    import py3langid
+
+    py3langid.classify("news")
+
+
+def _clean_default(output: ReaderOutput, ctx: Context) -> ReaderOutput:
+    """The default :data:`STEPS` on a reader's output (see :func:`_clean_articles`).
+
+    Module-level so the reader worker can run it (:class:`~corroborate.budget.ReadAhead`
+    sends it by reference): cleaning and language detection then cost the storing
+    process nothing.
+    """
+    return _clean_articles(output, ctx, STEPS)
 
 
 def _unpaired_surrogate(article: Article) -> str | None:
@@ -339,7 +378,13 @@ def ingest(
     options = options or IngestOptions()
     check_steps(options.steps)
     registry = registry or default_registry()
-    ahead = ReadAhead(ctx, registry, options.reader)  # an unknown reader name fails now
+    # Cleaning is pure: with the default steps the reader worker does it too.
+    worker_cleans = _clean_default if options.steps == STEPS else None
+    if worker_cleans is not None and budget_of(ctx.limits) is not None:
+        _load_language_model()  # before the worker forks: it inherits the model
+    ahead = ReadAhead(
+        ctx, registry, options.reader, worker_cleans
+    )  # an unknown reader name fails now
     report = IngestReport()
 
     def finish(raw: RawInput, result: ReadResult) -> None:
@@ -347,7 +392,7 @@ def ingest(
         if isinstance(result, InputError):
             prepared = Prepared(errors=[result])
         else:
-            prepared = _clean(raw, result[0], result[1], ctx, options)
+            prepared = _clean(raw, result[0], result[1], ctx, options, worker_cleans is not None)
         report.outcomes.extend(_store_prepared(raw, prepared, archive, options, on_outcome))
 
     try:
