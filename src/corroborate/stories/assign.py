@@ -199,7 +199,8 @@ class StoryIndex:
         if known is not None:
             return self._current(features.article_id)
         entry, query = self._prepare(features)
-        candidates, rows = self._score(query)
+        keys = retrieval_keys(query, self.options.retrieval)  # looked up, then posted
+        candidates, rows = self._score(query, keys)
         best = int(np.argmax([c.probability for c in candidates])) if candidates else -1
         if chooser is not None:
             story_id = chooser(candidates)
@@ -222,7 +223,7 @@ class StoryIndex:
             score = candidates[best].probability if best >= 0 else 0.0
             reasons = [first_article_reason(score if best >= 0 else None, self.threshold)]
             joined = False
-        self._insert(entry, query, story_id)
+        self._insert(entry, query, story_id, keys)
         self.reasons[entry.features.article_id] = reasons
         self.scores[entry.features.article_id] = score
         absorbed: tuple[str, ...] = ()
@@ -369,8 +370,12 @@ class StoryIndex:
         self.stats.add_document(entry.vector, list(entry.mentions))
         return entry, ArticleQuery.build(entry, self.stats)
 
-    def _score(self, query: ArticleQuery) -> tuple[list[Candidate], np.ndarray]:
-        keys = retrieval_keys(query, self.options.retrieval)
+    def _score(
+        self, query: ArticleQuery, keys: list[tuple[str, float]] | None = None
+    ) -> tuple[list[Candidate], np.ndarray]:
+        """The candidate stories scored; ``keys``: the query's :func:`retrieval_keys`."""
+        if keys is None:
+            keys = retrieval_keys(query, self.options.retrieval)
         ids = [s for s in self.retrieval.candidates(keys, self._live) if self._in_window(query, s)]
         profiles = [self.profiles[s] for s in ids]
         rows = story_signals(query, profiles, [self._recent(p) for p in profiles], self.stats)
@@ -417,7 +422,13 @@ class StoryIndex:
         self.next_id += 1
         return story_id
 
-    def _insert(self, entry: Entry, query: ArticleQuery, story_id: str) -> None:
+    def _insert(
+        self,
+        entry: Entry,
+        query: ArticleQuery,
+        story_id: str,
+        keys: list[tuple[str, float]] | None = None,
+    ) -> None:
         article_id = entry.features.article_id
         entry.story_id = story_id
         self.entries[article_id] = entry
@@ -426,7 +437,9 @@ class StoryIndex:
         if profile is None:
             profile = self.profiles[story_id] = StoryProfile(story_id, self.options.profile)
         profile.add(article_id, entry)
-        self.retrieval.post(story_id, retrieval_keys(query, self.options.retrieval))
+        if keys is None:
+            keys = retrieval_keys(query, self.options.retrieval)
+        self.retrieval.post(story_id, keys)
 
     def place(self, features: StoryFeatures, story_id: str) -> None:
         """Put an article in a known story id without scoring (rebuilding from state)."""
