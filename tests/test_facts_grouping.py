@@ -10,6 +10,8 @@ import pytest
 
 from corroborate.config import Context
 from corroborate.facts.compare_quantities import (
+    StoryText,
+    age_person,
     compare_quantities,
     counted_noun,
     same_person,
@@ -17,6 +19,7 @@ from corroborate.facts.compare_quantities import (
 from corroborate.facts.entities import StoryEntityIndex
 from corroborate.facts.quantities import SentenceRef, hedge_interval, quantities_in_sentence
 from corroborate.facts.records import ArticleFacts, Evidence, Quantity
+from corroborate.text import Sentence
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +116,31 @@ def test_ages_of_one_named_person() -> None:
     assert [g.status for g in groups] == ["conflict"]
     far = _q("b", 68, "68", unit="age", **smith)
     assert all(g.status != "conflict" for g in compare_quantities(_facts(a, far), INDEX, {}))
+
+
+def _described(sentence: str, age: str, names: list[str]) -> tuple[Quantity, StoryText]:
+    """An unnamed age in ``sentence`` of article "b", whose other sentences name ``names``."""
+    start = sentence.index(age)
+    q = _q("b", float(age[:2]), age, unit="age", kind="")
+    q = replace(q, evidence=Evidence("b", 0, start, start + len(age), age))
+    spans = [(100 + 10 * k, 105 + 10 * k, "PERSON", key) for k, key in enumerate(names)]
+    text = StoryText({"b": [Sentence(0, 0, 0, len(sentence), sentence)]}, {"b": spans})
+    return q, text
+
+
+def test_the_aged_man_is_the_person_the_article_is_about() -> None:
+    q, text = _described(
+        "Police said the 39-year-old local man fled.", "39-year-old", ["doe", "doe", "roe"]
+    )
+    assert age_person(q, text).entity_key == "doe"
+    named = _q("a", 38, "38", unit="age", entity="John Doe", entity_key="doe", kind="")
+    scored = compare_quantities(_facts(named, q), INDEX, {}, text=text)
+    assert [g.status for g in scored] == ["conflict"]
+    # no leading person, a new person ("a"), or a name after the age: left unnamed
+    for sentence, names in (
+        ("Police said the 39-year-old local man fled.", ["doe", "roe"]),
+        ("Police said a 39-year-old local man fled.", ["doe", "doe"]),
+        ("Police said the 39-year-old Jones fled.", ["doe", "doe"]),
+    ):
+        q, text = _described(sentence, "39-year-old", names)
+        assert age_person(q, text).entity_key == "", sentence

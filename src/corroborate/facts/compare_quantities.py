@@ -7,7 +7,8 @@ groups, never putting two different values from one article together. Two
 groups with disagreeing values join only when the conflict model says at least
 one disagreeing pair is one fact reported differently (probability at least
 ``min_conflict``) and the values are at most ``max_ratio`` apart; ages join only
-when both name the same person. A group is ``agree`` when its values are
+when both name the same person ("the 39-year-old man" is the person its article
+names most). A group is ``agree`` when its values are
 compatible (their hedged intervals overlap), ``conflict`` when two articles give
 incompatible values, ``update`` when each disagreement is an earlier smaller
 and a later larger count of a cumulative kind (death tolls rise), and
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -27,7 +28,7 @@ import numpy as np
 
 from corroborate.errors import CorroborateError
 from corroborate.facts.entities import StoryEntityIndex, first_name
-from corroborate.facts.lexicon import PEOPLE_UNITS
+from corroborate.facts.lexicon import PEOPLE_UNITS, PERSON_NOUNS
 from corroborate.facts.mentions import (
     LINK_FEATURES,
     MentionInfo,
@@ -298,6 +299,36 @@ def _named_age_pair(a: Quantity, b: Quantity) -> bool:
     return same_person(a, b) and abs(a.value - b.value) <= MAX_AGE_GAP
 
 
+_DEFINITE = re.compile(r"\b(?:the|The)\s*$")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def main_person(article: str, text: StoryText) -> str:
+    """The person an article names most often, when one leads (named at least twice and
+    more often than anyone else), else ""."""
+    counts = Counter(key for _s, _e, label, key in text.names.get(article, []) if label == "PERSON")
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return ""
+    return ranked[0][0]
+
+
+def age_person(q: Quantity, text: StoryText | None) -> Quantity:
+    """An age with the person it is about: "the 39-year-old Troy man", a definite
+    description (a person noun within three words, no name), refers back to the
+    article's main person (the one it names most); other ages are returned as they are."""
+    if q.unit != "age" or q.entity_key or text is None:
+        return q
+    sentence = text.sentence(q.evidence.article, q.evidence.sentence)
+    if sentence is None or not _DEFINITE.search(sentence.text[: q.evidence.start - sentence.start]):
+        return q
+    after = _WORD.findall(sentence.text[q.evidence.end - sentence.start :])[:3]
+    if not any(w.lower() in PERSON_NOUNS for w in after):
+        return q  # "the 32-year-old Klitschko": a name spaCy missed, not a description
+    person = main_person(q.evidence.article, text)
+    return replace(q, entity_key=person) if person else q
+
+
 def same_person(a: Quantity, b: Quantity) -> bool:
     """Two ages name the same person: same surname key and no different first names."""
     if not a.entity_key or a.entity_key != b.entity_key:
@@ -329,8 +360,9 @@ def score_block(
     index, rows = pairs if pairs is not None else block_pairs(block, entities, text)
     if not rows:
         return ScoredBlock(block, entities, link, conflict)
+    people = [age_person(q, text) for q in block]
     for (i, j), value in zip(index, model.link.probability(np.asarray(rows)), strict=True):
-        if block[i].unit == "age" and _named_age_pair(block[i], block[j]):
+        if block[i].unit == "age" and _named_age_pair(people[i], people[j]):
             value = max(value, AGE_LINK)
         link[i, j] = link[j, i] = value
     disagreeing = [
@@ -349,7 +381,7 @@ def score_block(
                 value = 0.0
             if block[i].unit == "age":
                 clash = _age_time_clash(block[i], block[j], text, bool(row[_TIME_CLASH]))
-                value = float(age_disagreement(block[i], block[j], clash))
+                value = float(age_disagreement(people[i], people[j], clash))
             conflict[i, j] = conflict[j, i] = value
     return ScoredBlock(block, entities, link, conflict)
 
