@@ -144,3 +144,12 @@ def test_the_aged_man_is_the_person_the_article_is_about() -> None:
     ):
         q, text = _described(sentence, "39-year-old", names)
         assert age_person(q, text).entity_key == "", sentence
+
+
+def test_a_record_in_parentheses_after_an_age_is_read(nlp: Any) -> None:
+    got = _read(nlp, "The 30-year-old Petrov (41-2, 35 KOs) won again.")
+    assert (41.0, "score", "level") in got
+    # a figure in parentheses after a measure is the same figure converted
+    assert [v for v, _u, _r in _read(nlp, "The fine was 85 million euros ($108 million).")] == [
+        85e6
+    ]

@@ -497,7 +497,9 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
             )
         )
         relation = None
-        last_end = max(unit_end, end)
+        # An age or a score is never converted: "the 32-year-old Klitschko (52-3, 46 KOs)"
+        # gives his record in parentheses, not the age again.
+        last_end = max(unit_end, end) if unit not in ("age", "score") else -1
         if unit and unit not in ("age", "score"):
             units_seen.append(unit)
         i = end
