@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from corroborate.archive import Archive
-from corroborate.budget import ReadAhead
+from corroborate.budget import AHEAD_BYTES, ReadAhead
 from corroborate.config import Context, Limits
 from corroborate.errors import InputError, UsageError
 from corroborate.model import Article
-from corroborate.pipeline import STEPS, IngestOptions, ingest, prepare
+from corroborate.pipeline import STEPS, IngestOptions, IngestOutcome, ingest, prepare
 from corroborate.readers import RawInput, Reader, ReaderOutput, ReaderRegistry, default_registry
 
 BUDGET = 1.0
@@ -314,3 +314,33 @@ def test_cleaning_in_the_worker_stores_what_cleaning_here_stores(tmp_path: Path)
         records.append([{**json.loads(r[0]), "ingested_at": None} for r in rows])
     assert records[0] == records[1]
     assert all(r["language"] == "en" for r in records[0])
+
+
+def _marking(raw: RawInput, ctx: Context) -> ReaderOutput:
+    """Reads an input naming a file: creates that file (so the test sees when), one article."""
+    Path(raw.data.split()[1].decode()).touch()
+    return _whoami(raw, ctx)
+
+
+def test_worker_reads_the_next_large_input_while_this_one_is_stored(tmp_path: Path) -> None:
+    """Inputs too large to queue two: the next is sent before the one read is stored."""
+    registry = default_registry()
+    registry.register(_reader("marking", _marking, _marker_sniff(b"MARK")))
+    sources = []
+    for n in range(2):
+        path = tmp_path / f"big{n}.txt"
+        path.write_bytes(b"MARK %s\n" % str(tmp_path / f"read{n}").encode() + b"x" * AHEAD_BYTES)
+        sources.append(str(path))
+    seen_next = []
+
+    def on_outcome(outcome: IngestOutcome) -> None:
+        if outcome.input.endswith("big0.txt"):
+            deadline = time.monotonic() + 10
+            while not (tmp_path / "read1").exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen_next.append((tmp_path / "read1").exists())
+
+    with Archive(tmp_path / "archive.db") as archive:
+        report = ingest(sources, archive, CTX, on_outcome=on_outcome, registry=registry)
+    assert [o.status for o in report.outcomes] == ["ingested", "ingested"]
+    assert seen_next == [True]

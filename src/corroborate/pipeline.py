@@ -10,6 +10,7 @@ article so nothing is ever half-written.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -395,11 +396,16 @@ def ingest(
             prepared = _clean(raw, result[0], result[1], ctx, options, worker_cleans is not None)
         report.outcomes.extend(_store_prepared(raw, prepared, archive, options, on_outcome))
 
+    # Answers taken off the worker, stored once the next input is on its way (the
+    # worker reads and cleans it meanwhile, even when one input fills the queue).
+    collected: deque[tuple[RawInput, ReadResult]] = deque()
     try:
         for item in expand_sources(sources, ctx.limits):
             if item.raw is None:
                 while ahead.waiting:  # keep the outcomes in input order
-                    finish(*ahead.collect())
+                    collected.append(ahead.collect())
+                while collected:
+                    finish(*collected.popleft())
                 assert item.error is not None
                 error = IngestOutcome(item.name, "error", reason=item.error.reason)
                 report.outcomes.append(error)
@@ -407,10 +413,14 @@ def ingest(
                     on_outcome(error)
                 continue
             while not ahead.has_room(item.raw):
-                finish(*ahead.collect())
+                collected.append(ahead.collect())
             ahead.submit(item.raw)  # the worker reads it while we store earlier inputs
+            while collected:
+                finish(*collected.popleft())
             while ahead.ready():
-                finish(*ahead.collect())
+                collected.append(ahead.collect())
+        while collected:
+            finish(*collected.popleft())
         while ahead.waiting:
             finish(*ahead.collect())
     finally:
