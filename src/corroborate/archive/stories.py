@@ -41,25 +41,30 @@ def save_assignments(
     archive: Archive, features: Iterable[StoryFeatures], assignments: Iterable[Assignment]
 ) -> None:
     """Store new articles' features and stories (one transaction for the batch)."""
+    features_rows: list[tuple[str, str]] = []
+    member_rows: list[tuple[str, str, int, float, str]] = []
+    for feature, assignment in zip(features, assignments, strict=True):
+        features_rows.append((feature.article_id, json.dumps(feature.to_dict())))
+        member_rows.append(
+            (
+                assignment.article_id,
+                assignment.story_id,
+                int(assignment.pinned),
+                assignment.score,
+                json.dumps([r.to_dict() for r in assignment.reasons]),
+            )
+        )
     with archive.transaction() as conn:
-        for feature, assignment in zip(features, assignments, strict=True):
-            conn.execute(
-                "INSERT OR REPLACE INTO story_features(article_id, data) VALUES (?, ?)",
-                (feature.article_id, json.dumps(feature.to_dict())),
-            )
-            conn.execute(
-                "INSERT INTO story_members(article_id, story_id, pinned, score, reasons)"
-                " VALUES (?,?,?,?,?) ON CONFLICT(article_id) DO UPDATE SET"
-                " story_id=excluded.story_id, pinned=excluded.pinned, score=excluded.score,"
-                " reasons=excluded.reasons",
-                (
-                    assignment.article_id,
-                    assignment.story_id,
-                    int(assignment.pinned),
-                    assignment.score,
-                    json.dumps([r.to_dict() for r in assignment.reasons]),
-                ),
-            )
+        conn.executemany(
+            "INSERT OR REPLACE INTO story_features(article_id, data) VALUES (?, ?)", features_rows
+        )
+        conn.executemany(
+            "INSERT INTO story_members(article_id, story_id, pinned, score, reasons)"
+            " VALUES (?,?,?,?,?) ON CONFLICT(article_id) DO UPDATE SET"
+            " story_id=excluded.story_id, pinned=excluded.pinned, score=excluded.score,"
+            " reasons=excluded.reasons",
+            member_rows,
+        )
 
 
 def sync_stories(archive: Archive, index: StoryIndex, story_ids: Iterable[str]) -> None:
