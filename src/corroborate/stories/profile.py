@@ -262,12 +262,13 @@ class StoryProfile:
         however many members (and stray mentions) a story collects.
         """
         if self._top is None:
-            groups: dict[str, list[tuple[str, float]]] = {}
+            # Sorted as (-weight, key) tuples: heaviest first, ties by key, without a
+            # key function per item (keys are unique, so the order is total).
+            groups: dict[str, list[tuple[float, str]]] = {}
             for key, weight in self.key_weights.items():
-                groups.setdefault(mention_group(key), []).append((key, weight))
+                groups.setdefault(mention_group(key), []).append((-weight, key))
             self._top = {
-                g: sorted(items, key=lambda kv: (-kv[1], kv[0]))[:limit]
-                for g, items in groups.items()
+                g: [(k, -w) for w, k in sorted(items)[:limit]] for g, items in groups.items()
             }
         return self._top
 

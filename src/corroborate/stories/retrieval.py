@@ -17,6 +17,8 @@ from corroborate.stories.signals import ArticleQuery, mention_group
 
 __all__ = ["CandidateIndex", "RetrievalOptions", "retrieval_keys"]
 
+_UNSEEN = "\0unseen"  # no story id: marks a posted id not resolved yet in this lookup
+
 
 @dataclass(frozen=True, slots=True)
 class RetrievalOptions:
@@ -56,14 +58,14 @@ class CandidateIndex:
         """
         scores: dict[str, float] = {}
         live_of: dict[str, str | None] = {}  # posted id -> live id, resolved once per lookup
+        postings, known, score = self.postings.get, live_of.get, scores.get
         for key, weight in keys:
-            for story_id in self.postings.get(key, ()):
-                if story_id in live_of:
-                    live = live_of[story_id]
-                else:
+            for story_id in postings(key, ()):
+                live = known(story_id, _UNSEEN)
+                if live is _UNSEEN:
                     live = live_of[story_id] = resolve(story_id)
                 if live is not None:
-                    scores[live] = scores.get(live, 0.0) + weight
+                    scores[live] = score(live, 0.0) + weight
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return [sid for sid, _ in ranked[: self.options.max_candidates]]
 
