@@ -164,3 +164,25 @@ def test_seeds_acceptance(tmp_path: Path, seeds_dir: Path) -> None:
     rules = {r["rule"] for r in globe["removed"]}
     assert {"photo-caption", "reader-app", "outlet-line", "wire-attribution"} <= rules
     assert [r["rule"] for r in plain["removed"]] == ["illustrative-image"]
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "corroborate", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("corroborate, version ")
+    unknown = subprocess.run(
+        [sys.executable, "-m", "corroborate", "no-such-command"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert unknown.returncode == 2
+    assert "no-such-command" in unknown.stderr
