@@ -153,3 +153,10 @@ def test_a_record_in_parentheses_after_an_age_is_read(nlp: Any) -> None:
     assert [v for v, _u, _r in _read(nlp, "The fine was 85 million euros ($108 million).")] == [
         85e6
     ]
+
+
+def test_a_score_is_about_the_name_before_it_not_the_one_after(nlp: Any) -> None:
+    doc = nlp("Champion Ivan Petrov, 41-2, 30 KO's, beat Karl Berg in Hamburg.")
+    got = {q.value: q for q in quantities_in_sentence(doc, SentenceRef("a", 0, 0))}
+    assert got[41.0].unit == "score"
+    assert "petrov" in got[41.0].entity_key

@@ -469,7 +469,9 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
         elif unit in EVENT_LEVEL_UNITS and (kind or unit == "magnitude"):
             entity, key = None, ""
         else:
-            compound = end < len(doc) and lower[end] == "-"
+            # "343-member House" is about what follows; the hyphen of a score ("53-3")
+            # makes no such compound.
+            compound = unit != "score" and end < len(doc) and lower[end] == "-"
             entity, key = _entity_about(doc, i, unit_end, compound)
         span_start = doc[max(0, i - (len(phrase.split()) if phrase else 0))].idx
         span_end_tok = doc[max(unit_end, end) - 1]
