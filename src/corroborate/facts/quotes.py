@@ -5,7 +5,8 @@ quotes, British single quotes, a quote running on over paragraphs by the
 "no closing mark, next paragraph opens again" convention, nested quotes kept
 inside). Speakers come from the sentence around the quote ("X said", "said X",
 "according to X", "X said:"), from spaCy entities given in body coordinates,
-and from the nearest earlier speaker for "he said" or "the statement said".
+and from the nearest earlier speaker for "he said" or "the statement said" (for
+"he"/"she", a person who opens a sentence after the last quote comes first).
 """
 
 from __future__ import annotations
@@ -254,6 +255,7 @@ class _SpeakerState:
 
     last_speaker: _Speaker | None = None
     last_person: _Speaker | None = None
+    subject: _Speaker | None = None  # a person who opens a sentence since the last quote
 
 
 def _clean_who(text: str) -> str:
@@ -287,6 +289,8 @@ def _resolve(who: _Who, ents: list[NamedSpan], state: _SpeakerState) -> _Speaker
         return None
     if len(words) == 1 and words[0] in PRONOUNS:
         if words[0] in ("he", "she"):
+            if state.subject is not None:
+                return state.subject
             if state.last_speaker and state.last_speaker.person:
                 return state.last_speaker
             return state.last_person or state.last_speaker
@@ -333,6 +337,24 @@ def _attribution(
         state.last_speaker = speaker
 
 
+def _subject(body: str, sentence: Sentence, ents: list[NamedSpan]) -> _Speaker | None:
+    """The person a sentence opens with ("Smith was back at work the next day."): after
+    the last quote, "he said" refers to that person rather than the previous speaker."""
+    text = body[sentence.start : sentence.end]
+    start = sentence.start + len(text) - len(text.lstrip())
+    words = _words(text)
+    first = words[0].lower() if words and words[0][:1].isupper() else ""
+    for ent in ents:
+        if ent.label != "PERSON" or ent.start > start:
+            continue
+        key = entity_key(ent.text, "PERSON")
+        # the person itself, or a surname named earlier (sentences without numbers
+        # or quotes are not run through the entity recogniser)
+        if ent.start == start or (first and first == key):
+            return _Speaker(ent.text, key, True)
+    return None
+
+
 def extract_quotes(
     article: str, paragraphs: list[str], sentences: list[Sentence], ents: list[NamedSpan]
 ) -> list[Quotation]:
@@ -351,6 +373,7 @@ def extract_quotes(
         while next_sentence < len(sentences) and sentences[next_sentence].end <= raw.start - 1:
             if sentences[next_sentence].start > prev_end:
                 _attribution(body, sentences[next_sentence], ents, state)
+                state.subject = _subject(body, sentences[next_sentence], ents) or state.subject
             next_sentence += 1
         while cursor < len(ent_index) and ent_index[cursor].end <= raw.start:
             ent = ent_index[cursor]
@@ -385,5 +408,6 @@ def extract_quotes(
         )
         if speaker:
             state.last_speaker = speaker
+        state.subject = None
         prev_end = max(raw.end, s_end)
     return out
