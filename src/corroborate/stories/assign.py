@@ -84,7 +84,12 @@ class Candidate:
 
     story_id: str
     probability: float
-    signals: dict[str, float]
+    row: list[float]  # the signals in SIGNALS order
+
+    @property
+    def signals(self) -> dict[str, float]:
+        """The signals by name (made on demand: most candidates are never looked at)."""
+        return dict(zip(SIGNALS, self.row, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,8 +372,9 @@ class StoryIndex:
 
     def _prepare(self, features: StoryFeatures) -> tuple[Entry, ArticleQuery]:
         entry = self._entry(features, grow=True)
-        self.stats.add_document(entry.vector, list(entry.mentions))
-        return entry, ArticleQuery.build(entry, self.stats)
+        mentions = entry.mentions  # computed once for the stats, the query and the profile
+        self.stats.add_document(entry.vector, list(mentions))
+        return entry, ArticleQuery.build(entry, self.stats, mentions)
 
     def _score(
         self, query: ArticleQuery, keys: list[tuple[str, float]] | None = None
@@ -381,8 +387,7 @@ class StoryIndex:
         rows = story_signals(query, profiles, [self._recent(p) for p in profiles], self.stats)
         probs = self.model.probability(rows) if ids else np.zeros(0)
         out = [
-            Candidate(s, p, dict(zip(SIGNALS, r, strict=True)))
-            for s, p, r in zip(ids, probs.tolist(), rows.tolist(), strict=True)
+            Candidate(s, p, r) for s, p, r in zip(ids, probs.tolist(), rows.tolist(), strict=True)
         ]
         return out, rows
 
@@ -436,7 +441,7 @@ class StoryIndex:
         profile = self.profiles.get(story_id)
         if profile is None:
             profile = self.profiles[story_id] = StoryProfile(story_id, self.options.profile)
-        profile.add(article_id, entry)
+        profile.add(article_id, entry, query.mentions)
         if keys is None:
             keys = retrieval_keys(query, self.options.retrieval)
         self.retrieval.post(story_id, keys)

@@ -95,6 +95,25 @@ class StoryFeatures:
     dates: dict[str, int] = field(default_factory=dict)
     version: int = FEATURES_VERSION
 
+    def __reduce__(self) -> tuple[type[StoryFeatures], tuple[Any, ...]]:
+        """Pickle as the constructor's arguments (cheaper than the generic slots path;
+        the feature helper sends every article's features back)."""
+        return (
+            StoryFeatures,
+            (
+                self.article_id,
+                self.title,
+                self.outlet,
+                self.published_at,
+                self.terms,
+                self.embedding,
+                self.entities,
+                self.numbers,
+                self.dates,
+                self.version,
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; the embedding is base64 of little-endian float32."""
         emb = np.asarray(self.embedding, dtype="<f4")

@@ -165,10 +165,10 @@ class StoryProfile:
     def size(self) -> int:
         return len(self.members)
 
-    def add(self, article_id: str, entry: Entry) -> None:
-        """Count one member in."""
+    def add(self, article_id: str, entry: Entry, mentions: dict[str, float] | None = None) -> None:
+        """Count one member in (``mentions``: its :attr:`Entry.mentions`, when known)."""
         self.members.append(article_id)
-        self._change(entry, +1.0)
+        self._change(entry, +1.0, mentions)
 
     def remove(self, article_id: str, entry: Entry) -> None:
         """Take one member out again (split or move)."""
@@ -194,10 +194,10 @@ class StoryProfile:
             )
         self._bound()
 
-    def _change(self, entry: Entry, sign: float) -> None:
+    def _change(self, entry: Entry, sign: float, mentions: dict[str, float] | None = None) -> None:
         self._terms(entry.vector.ids, entry.vector.tf, sign)
         self.emb_sum += sign * entry.features.embedding.astype(np.float32)
-        _merge(self.key_weights, entry.mentions.items(), sign)
+        _merge(self.key_weights, (mentions or entry.mentions).items(), sign)
         when = entry.time
         if when is not None:
             if sign > 0:
@@ -216,12 +216,27 @@ class StoryProfile:
         whose sum reaches zero are dropped.
         """
         if sign > 0:
-            all_ids = np.concatenate([self.term_ids, ids])
-            uniq, inverse = np.unique(all_ids, return_inverse=True)
-            sums = np.bincount(
-                inverse, weights=np.concatenate([self.term_sum, values]), minlength=uniq.size
-            )
-            self.term_ids, self.term_sum = uniq.astype(np.int32), sums.astype(np.float32)
+            # Both sides are sorted with unique ids: add the shared terms in place
+            # (in float64, then back to float32, as summing both in float64 would)
+            # and insert the new ones where they sort.
+            held = self.term_ids
+            pos = np.searchsorted(held, ids)
+            hit = held[np.minimum(pos, held.size - 1)] == ids if held.size else pos < 0
+            sums = self.term_sum.astype(np.float32, copy=True)
+            at = pos[hit]
+            sums[at] = sums[at].astype(np.float64) + values[hit].astype(np.float64)
+            new = ~hit
+            fresh = pos[new]
+            slots = fresh + np.arange(fresh.size)  # where the new terms land in the result
+            kept = np.ones(held.size + fresh.size, bool)
+            kept[slots] = False
+            term_ids = np.empty(kept.size, np.int32)
+            term_ids[kept] = held
+            term_ids[slots] = ids[new]
+            term_sum = np.empty(kept.size, np.float32)
+            term_sum[kept] = sums
+            term_sum[slots] = values[new]
+            self.term_ids, self.term_sum = term_ids, term_sum
             return
         if not self.term_ids.size or not ids.size:
             return

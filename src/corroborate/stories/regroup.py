@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corroborate.stories.profile import Entry, StoryProfile
+from corroborate.stories.profile import Entry, MemberBlock, StoryProfile
 from corroborate.stories.signals import ArticleQuery, story_signals
 from corroborate.stories.stats import CorpusStats
 
@@ -111,7 +111,7 @@ def split_score(
     profile = StoryProfile("regroup")
     for entry in target:
         profile.add(entry.features.article_id, entry)
-    recent = list(target[-compare_members:])
+    recent = MemberBlock.of(list(target[-compare_members:]))  # stacked once for all sources
     if len(source) > sample:
         source = [source[int(i)] for i in np.linspace(0, len(source) - 1, sample)]
     probs = [

@@ -17,8 +17,6 @@ from corroborate.stories.signals import ArticleQuery, mention_group
 
 __all__ = ["CandidateIndex", "RetrievalOptions", "retrieval_keys"]
 
-_UNSEEN = "\0unseen"  # no story id: marks a posted id not resolved yet in this lookup
-
 
 @dataclass(frozen=True, slots=True)
 class RetrievalOptions:
@@ -56,16 +54,35 @@ class CandidateIndex:
 
         ``resolve`` maps a posted story id to its live id (after merges) or None.
         """
-        scores: dict[str, float] = {}
-        live_of: dict[str, str | None] = {}  # posted id -> live id, resolved once per lookup
-        postings, known, score = self.postings.get, live_of.get, scores.get
+        keys = list(keys)
+        posted: dict[str, float] = {}  # weight per posted id, added key by key
+        postings, score = self.postings.get, posted.get
         for key, weight in keys:
             for story_id in postings(key, ()):
-                live = known(story_id, _UNSEEN)
-                if live is _UNSEEN:
-                    live = live_of[story_id] = resolve(story_id)
-                if live is not None:
-                    scores[live] = score(live, 0.0) + weight
+                posted[story_id] = score(story_id, 0.0) + weight
+        scores: dict[str, float] = {}
+        shared: dict[str, list[str]] = {}  # live id -> its posted ids, when more than one
+        first: dict[str, str] = {}
+        for story_id, total in posted.items():
+            live = resolve(story_id)
+            if live is None:
+                continue
+            if live in first:
+                shared.setdefault(live, [first[live]]).append(story_id)
+            else:
+                first[live] = story_id
+                scores[live] = total
+        # A story and one merged into it both posted: their weights go into one sum,
+        # added key by key as one loop over all postings would (same bits).
+        for live, ids in shared.items():
+            total = 0.0
+            for key, weight in keys:
+                stories = postings(key)
+                if stories:
+                    for story_id in ids:
+                        if story_id in stories:
+                            total += weight
+            scores[live] = total
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return [sid for sid, _ in ranked[: self.options.max_candidates]]
 

@@ -76,11 +76,15 @@ class ArticleQuery:
     lead_total: float = 0.0
 
     @classmethod
-    def build(cls, entry: Entry, stats: CorpusStats) -> ArticleQuery:
+    def build(
+        cls, entry: Entry, stats: CorpusStats, mentions: dict[str, float] | None = None
+    ) -> ArticleQuery:
+        """The query of ``entry``; ``mentions``: its :attr:`Entry.mentions`, when known."""
         ids = entry.vector.ids
         w = entry.vector.tf * stats.idf(ids)
         norm = float(np.sqrt((w * w).sum()))
-        mentions = entry.mentions
+        if mentions is None:
+            mentions = entry.mentions
         idf = {k: stats.key_idf(k) for k in mentions}
         groups: dict[str, list[tuple[str, float]]] = {}
         for key, weight in mentions.items():

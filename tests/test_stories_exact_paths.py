@@ -1,0 +1,103 @@
+"""Story-index fast paths give the straightforward results bit for bit (story decisions
+depend on exact ties and sums): candidate lookup, profile sums, features pickling."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from dataclasses import fields
+from datetime import UTC, datetime
+
+import numpy as np
+
+from corroborate.stories.features import StoryFeatures
+from corroborate.stories.mentions import Mention
+from corroborate.stories.profile import StoryProfile
+from corroborate.stories.retrieval import CandidateIndex, RetrievalOptions
+
+
+def _ordered_scores(
+    index: CandidateIndex, keys: list[tuple[str, float]], live: dict[str, str | None]
+) -> list[str]:
+    """The reference: one loop over every posting, adding into the live story's sum."""
+    scores: dict[str, float] = {}
+    for key, weight in keys:
+        for story_id in index.postings.get(key, {}):
+            target = live[story_id]
+            if target is not None:
+                scores[target] = scores.get(target, 0.0) + weight
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [sid for sid, _ in ranked[: index.options.max_candidates]]
+
+
+def test_candidates_match_one_ordered_loop_with_merged_and_gone_stories() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        index = CandidateIndex(RetrievalOptions(max_postings=8, max_candidates=5))
+        stories = [f"s{i}" for i in range(12)]
+        vocab = [f"k{i}" for i in range(10)]
+        for _ in range(40):
+            index.post(rng.choice(stories), [(k, 0.0) for k in rng.sample(vocab, 3)])
+        # Some stories merged into others (several old ids may lead to one), some gone.
+        live: dict[str, str | None] = {s: s for s in stories}
+        for story_id in rng.sample(stories, 5):
+            live[story_id] = rng.choice([None, *stories[:4]])
+        keys = [(k, rng.choice([0.1, 0.7, 1.3, 2.9, 1 / 3])) for k in rng.sample(vocab, 6)]
+        assert index.candidates(keys, live.__getitem__) == _ordered_scores(index, keys, live)
+
+
+def test_candidates_count_a_key_once_per_posted_id_of_a_merged_story() -> None:
+    index = CandidateIndex()
+    index.post("s1", [("person:ada", 0.0)])
+    index.post("s2", [("person:ada", 0.0), ("place:oslo", 0.0)])
+    index.post("s3", [("place:oslo", 0.0)])
+    live = {"s1": "s1", "s2": "s1", "s3": "s3"}  # s2 was merged into s1
+    keys = [("person:ada", 1.0), ("place:oslo", 0.5)]
+    assert index.candidates(keys, live.__getitem__) == ["s1", "s3"]
+    assert _ordered_scores(index, keys, live) == ["s1", "s3"]
+
+
+def test_profile_term_sums_equal_a_sort_and_bincount() -> None:
+    rng = np.random.default_rng(3)
+    profile = StoryProfile("s1")
+    ids_all: list[np.ndarray] = []
+    tf_all: list[np.ndarray] = []
+    for _ in range(30):
+        ids = np.unique(rng.integers(0, 400, rng.integers(0, 60))).astype(np.int32)
+        tf = rng.random(ids.size).astype(np.float32)
+        profile._terms(ids, tf, 1.0)
+        ids_all.append(ids)
+        tf_all.append(tf)
+        # Reference: the summed vector so far, added member by member in float64 and
+        # rounded to float32 after each member (as the profile keeps it).
+        ref_ids = np.zeros(0, np.int32)
+        ref_sum = np.zeros(0, np.float32)
+        for i, t in zip(ids_all, tf_all, strict=True):
+            uniq, inverse = np.unique(np.concatenate([ref_ids, i]), return_inverse=True)
+            sums = np.bincount(inverse, weights=np.concatenate([ref_sum, t]), minlength=uniq.size)
+            ref_ids, ref_sum = uniq.astype(np.int32), sums.astype(np.float32)
+        assert profile.term_ids.dtype == np.int32 and profile.term_sum.dtype == np.float32
+        assert np.array_equal(profile.term_ids, ref_ids)
+        assert np.array_equal(profile.term_sum, ref_sum)
+
+
+def test_features_pickle_with_every_field() -> None:
+    features = StoryFeatures(
+        "a1",
+        "Harbour board approves dredging",
+        "Harbour Gazette",
+        datetime(2026, 3, 4, 5, 6, tzinfo=UTC),
+        {"harbour": 2.0, "dredging": 1.5},
+        np.arange(256, dtype=np.float32) / 256,
+        [Mention("org:harbour board", "org", "Harbour Board", 2, 1)],
+        {"3": 1},
+        {"y:2026": 1},
+        version=7,
+    )
+    again = pickle.loads(pickle.dumps(features))
+    assert type(again.entities[0]) is Mention
+    assert again.to_dict() == features.to_dict()
+    # Every field is in the pickled arguments (a new field must be added there too).
+    assert len(features.__reduce__()[1]) == len(fields(StoryFeatures))
+    mention = features.entities[0]
+    assert len(mention.__reduce__()[1]) == len(fields(Mention))
