@@ -316,6 +316,47 @@ def test_cleaning_in_the_worker_stores_what_cleaning_here_stores(tmp_path: Path)
     assert all(r["language"] == "en" for r in records[0])
 
 
+def test_hashes_taken_by_the_worker_store_what_hashing_here_stores(tmp_path: Path) -> None:
+    """The worker hashes each cleaned article for the store (content, template lines):
+    articles, versions and learnt template lines are those of hashing here."""
+    path = tmp_path / "items.jsonl"
+    footer = "Follow the Harbour Gazette for more on the dredging plans."
+    items = [
+        {
+            "id": f"a{n}",
+            "source": "Harbour Gazette",
+            "title": f"Harbour board approves dredging plan number {n}",
+            "text": f"The board voted on plan {n} on Tuesday.\n\n{footer}",
+        }
+        for n in range(6)
+    ]
+    items.append(dict(items[0], id="again"))  # same text: a duplicate
+    path.write_text("\n".join(json.dumps(item) for item in items), encoding="utf-8")
+    here = tuple(replace(s, run=lambda a, c, run=s.run: run(a, c)) for s in STEPS)
+    tables = []
+    for name, steps in (("worker", STEPS), ("here", here)):
+        with Archive(tmp_path / f"{name}.db") as archive:
+            report = ingest([str(path)], archive, CTX, IngestOptions(steps=steps))
+            assert [o.status for o in report.outcomes] == ["ingested"] * 6 + ["duplicate"]
+            rows = {
+                table: archive.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                for table in ("articles", "article_versions", "source_lines")
+            }
+        tables.append(
+            {
+                table: [
+                    tuple(v for k, v in zip(r.keys(), r, strict=True) if k != "ingested_at")
+                    for r in table_rows
+                ]
+                for table, table_rows in rows.items()
+            }
+        )
+    assert tables[0] == tables[1]
+    assert tables[0]["source_lines"]  # lines were counted
+    # The footer was learnt as a template line and taken off the later articles.
+    assert footer not in json.loads(tables[0]["articles"][-1][-1])["paragraphs"]
+
+
 def _marking(raw: RawInput, ctx: Context) -> ReaderOutput:
     """Reads an input naming a file: creates that file (so the test sees when), one article."""
     Path(raw.data.split()[1].decode()).touch()

@@ -57,11 +57,16 @@ def test_demo_stories_alike_in_one_process_and_with_a_helper(
     monkeypatch.setattr(workspace, "_FEATURE_BATCH", 2)  # several batches, so the helper runs
     monkeypatch.setattr(workspace, "_PARALLEL_MIN_BATCHES", 2)
     labels = []
+    stored = []  # the features' stored text: made by the helper, or here when saved
     for workers in (1, 2):
         with Archive(tmp_path / f"w{workers}.db") as archive:
             ingest([str(demo_dir())], archive, ctx)
             ws = Workspace(archive, ctx, workers=workers)
             labels.append([(a.article_id, a.story_id) for a in ws.assign_stories()])
+            query = "SELECT article_id, data FROM story_features ORDER BY article_id"
+            stored.append(archive.conn.execute(query).fetchall())
     assert labels[0] == labels[1]
+    assert [tuple(r) for r in stored[0]] == [tuple(r) for r in stored[1]]
+    assert len(stored[0]) == len(labels[0])
     landslide = [a for a, s in labels[0] if s == dict(labels[0])["meridian-landslide-1"]]
     assert len(landslide) == 5

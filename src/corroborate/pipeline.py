@@ -152,14 +152,43 @@ class IngestReport:
         return {"counts": self.counts(), "outcomes": [o.to_dict() for o in self.outcomes]}
 
 
+@dataclass(frozen=True, slots=True)
+class StoreHashes:
+    """What :func:`store` hashes of a cleaned article: its content hash and, when it
+    has a source, each paragraph's :meth:`Archive.line_hash`.
+
+    Pure functions of the text: the reader worker takes them along with the
+    cleaning, so the storing process does not.
+    """
+
+    content: str
+    lines: list[str] | None
+
+    @classmethod
+    def of(cls, article: Article) -> StoreHashes:
+        lines = [Archive.line_hash(p) for p in article.paragraphs] if article.source else None
+        return cls(article.content_hash, lines)
+
+
+@dataclass(slots=True)
+class CleanedOutput(ReaderOutput):
+    """A reader's output after :func:`_clean_default`, with each article's hashes."""
+
+    hashes: list[StoreHashes] = field(default_factory=list)
+
+
 @dataclass(slots=True)
 class Prepared:
-    """Articles read and cleaned from one raw input, before the archive."""
+    """Articles read and cleaned from one raw input, before the archive.
+
+    ``hashes``: each article's :class:`StoreHashes`, when the reader worker took them.
+    """
 
     articles: list[Article] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    hashes: list[StoreHashes] | None = None
 
 
 def prepare(
@@ -197,11 +226,13 @@ def _clean(
         return Prepared(errors=[InputError(raw.name, reason)])
     if not cleaned:
         output = _clean_articles(output, ctx, options.steps)
+    hashes = output.hashes if isinstance(output, CleanedOutput) else None
     return Prepared(
         articles=list(output.articles),
         errors=list(output.errors),
         links=list(output.links),
         warnings=list(output.warnings),
+        hashes=hashes if hashes is not None and len(hashes) == len(output.articles) else None,
     )
 
 
@@ -241,14 +272,22 @@ def _load_language_model() -> None:
     py3langid.classify("news")
 
 
-def _clean_default(output: ReaderOutput, ctx: Context) -> ReaderOutput:
-    """The default :data:`STEPS` on a reader's output (see :func:`_clean_articles`).
+def _clean_default(output: ReaderOutput, ctx: Context) -> CleanedOutput:
+    """The default :data:`STEPS` on a reader's output (see :func:`_clean_articles`),
+    with each kept article's :class:`StoreHashes`.
 
     Module-level so the reader worker can run it (:class:`~corroborate.budget.ReadAhead`
-    sends it by reference): cleaning and language detection then cost the storing
-    process nothing.
+    sends it by reference): cleaning, language detection and the hashes then cost
+    the storing process nothing.
     """
-    return _clean_articles(output, ctx, STEPS)
+    cleaned = _clean_articles(output, ctx, STEPS)
+    return CleanedOutput(
+        articles=cleaned.articles,
+        links=cleaned.links,
+        errors=cleaned.errors,
+        warnings=cleaned.warnings,
+        hashes=[StoreHashes.of(article) for article in cleaned.articles],
+    )
 
 
 def _unpaired_surrogate(article: Article) -> str | None:
@@ -287,12 +326,21 @@ def _remove_template_lines(
     return replace(article, paragraphs=kept, removed=article.removed + removed)
 
 
-def store(article: Article, archive: Archive, options: IngestOptions) -> IngestOutcome:
-    """Store one cleaned article atomically, with template-line learning."""
-    dedupe_key = article.content_hash
-    raw_lines = list(article.paragraphs)
+def store(
+    article: Article,
+    archive: Archive,
+    options: IngestOptions,
+    known: StoreHashes | None = None,
+) -> IngestOutcome:
+    """Store one cleaned article atomically, with template-line learning.
+
+    ``known``: the article's :class:`StoreHashes` as they are now, when taken already.
+    """
     # Template lookup and line counting both need the raw lines' hashes: take them once.
-    hashes = [archive.line_hash(line) for line in raw_lines] if article.source else None
+    known = known or StoreHashes.of(article)
+    dedupe_key = known.content
+    raw_lines = list(article.paragraphs)
+    hashes = known.lines
     with archive.transaction():
         article = _remove_template_lines(article, archive, options.template_min_articles, hashes)
         result = archive.add(article, dedupe_key=dedupe_key)
@@ -344,10 +392,14 @@ def _store_prepared(
     for error in prepared.errors:
         report(IngestOutcome(error.source, "error", reason=error.reason))
     articles = prepared.articles
+    hashes: list[StoreHashes | None] = [*prepared.hashes] if prepared.hashes else []
+    hashes += [None] * (len(articles) - len(hashes))
     for start in range(0, len(articles), options.batch_size):
+        end = start + options.batch_size
         with archive.transaction():
             stored = [
-                store(a, archive, options) for a in articles[start : start + options.batch_size]
+                store(a, archive, options, h)
+                for a, h in zip(articles[start:end], hashes[start:end], strict=True)
             ]
         for outcome in stored:
             report(outcome)

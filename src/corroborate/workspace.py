@@ -19,6 +19,7 @@ from typing import Any
 from corroborate.archive import Archive
 from corroborate.archive.stories import (
     assigned_ids,
+    features_json,
     load_index,
     save_assignments,
     save_decision,
@@ -52,9 +53,11 @@ def _init_feature_worker(ctx: Context, features: FeatureOptions) -> None:
     _worker_args = (ctx, features)
 
 
-def _feature_job(batch: list[Article]) -> list[StoryFeatures]:
+def _feature_job(batch: list[Article]) -> tuple[list[StoryFeatures], list[str]]:
+    """One batch's features and their stored text (made here, not by the assigning process)."""
     assert _worker_args is not None, "feature helper not initialised"
-    return extract_features(batch, *_worker_args)
+    features = extract_features(batch, *_worker_args)
+    return features, [features_json(f) for f in features]
 
 
 def arrival_key(article: Article) -> tuple[float, str]:
@@ -131,9 +134,9 @@ class Workspace:
                 for start in range(0, len(articles), _FEATURE_BATCH)
             ]
             out: list[Assignment] = []
-            for features in self._features(batches):
+            for features, texts in self._features(batches):
                 assignments = [self.index.add(f) for f in features]
-                save_assignments(self.archive, features, assignments)
+                save_assignments(self.archive, features, assignments, texts)
                 # Stories that absorbed another (bridged) or were split (regrouped).
                 reshaped = [a.story_id for a in assignments if a.absorbed]
                 reshaped += [s for a in assignments for s in a.regrouped]
@@ -144,15 +147,18 @@ class Workspace:
                 self._cache.clear()
             return out
 
-    def _features(self, batches: list[list[Article]]) -> Iterator[list[StoryFeatures]]:
+    def _features(
+        self, batches: list[list[Article]]
+    ) -> Iterator[tuple[list[StoryFeatures], list[str] | None]]:
         """Story features batch by batch: in this process, or in a forked helper process
-        that runs ahead while this one assigns (``workers`` > 1, enough batches).
+        that runs ahead while this one assigns (``workers`` > 1, enough batches), which
+        also makes their stored text (None: to be made when saved).
 
         The helper computes exactly what this process would (same code and batches).
         """
         if self.workers <= 1 or len(batches) < _PARALLEL_MIN_BATCHES:
             for batch in batches:
-                yield extract_features(batch, self.ctx, self.features)
+                yield extract_features(batch, self.ctx, self.features), None
             return
         pool = multiprocessing.get_context("fork").Pool(
             self.workers - 1, initializer=_init_feature_worker, initargs=(self.ctx, self.features)

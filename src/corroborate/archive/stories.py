@@ -9,7 +9,7 @@ runs.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from corroborate.archive.store import Archive
@@ -17,6 +17,7 @@ from corroborate.stories import Assignment, Decision, Reason, StoryFeatures, Sto
 
 __all__ = [
     "assigned_ids",
+    "features_json",
     "load_index",
     "save_assignments",
     "save_decision",
@@ -37,14 +38,28 @@ def story_member_ids(archive: Archive, story_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def features_json(features: StoryFeatures) -> str:
+    """The stored text of an article's features (a pure function of them: a process
+    that computes features can take it along)."""
+    return json.dumps(features.to_dict())
+
+
 def save_assignments(
-    archive: Archive, features: Iterable[StoryFeatures], assignments: Iterable[Assignment]
+    archive: Archive,
+    features: Iterable[StoryFeatures],
+    assignments: Iterable[Assignment],
+    texts: Sequence[str] | None = None,
 ) -> None:
-    """Store new articles' features and stories (one transaction for the batch)."""
+    """Store new articles' features and stories (one transaction for the batch).
+
+    ``texts``: the features' :func:`features_json`, when already made.
+    """
+    features = list(features)
+    texts = [features_json(f) for f in features] if texts is None else texts
     features_rows: list[tuple[str, str]] = []
     member_rows: list[tuple[str, str, int, float, str]] = []
-    for feature, assignment in zip(features, assignments, strict=True):
-        features_rows.append((feature.article_id, json.dumps(feature.to_dict())))
+    for feature, text, assignment in zip(features, texts, assignments, strict=True):
+        features_rows.append((feature.article_id, text))
         member_rows.append(
             (
                 assignment.article_id,
