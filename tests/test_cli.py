@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -186,3 +187,27 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
     )
     assert unknown.returncode == 2
     assert "no-such-command" in unknown.stderr
+
+
+def test_limit_options_reach_the_ingest_context(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corroborate.cli import ingest_cmds
+
+    seen: list[Any] = []
+    real_ingest = ingest_cmds.ingest
+
+    def spy(sources: Any, archive: Any, ctx: Any, *rest: Any) -> Any:
+        seen.append(ctx.limits)
+        return real_ingest(sources, archive, ctx, *rest)
+
+    monkeypatch.setattr(ingest_cmds, "ingest", spy)
+    db = str(tmp_path / "a.db")
+    args = ["ingest", "-", "--db", db, "--no-stories", "--reader-budget", "90", "--max-mb", "2"]
+    result = CliRunner().invoke(cli, args, input=GOOD_TXT)
+    assert result.exit_code == 0, result.output
+    [limits] = seen
+    assert limits.reader_time_budget_s == 90.0
+    assert limits.max_input_bytes == 2 * 1024 * 1024
+    assert not limits.allow_private_urls
+    assert _run("ingest", "-", "--db", db, "--reader-budget", "0.1")[0] == 2

@@ -331,7 +331,8 @@ def _reader_label(reader: str | None) -> str:
 def _overrun(reader: str | None, budget: float) -> str:
     return (
         f"{_reader_label(reader)} took longer than the {budget:g}-second time budget "
-        "(limits.reader_time_budget_s); stopped, nothing stored from this input"
+        "(limits.reader_time_budget_s, --reader-budget on the command line); "
+        "stopped, nothing stored from this input"
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,26 +27,42 @@ __all__ = ["COMMANDS"]
 _MB = 1024 * 1024
 
 
-def _context(max_mb: float, allow_private: bool) -> Context:
-    return Context(
-        limits=Limits(max_input_bytes=int(max_mb * _MB), allow_private_urls=allow_private)
-    )
-
-
 def _limit_options(f):  # type: ignore[no-untyped-def]
-    f = click.option(
+    """``--max-mb``, ``--allow-private-urls`` and ``--reader-budget``, handed to the
+    command as one ``ctx`` (a :class:`Context` with those :class:`Limits`)."""
+
+    @functools.wraps(f)
+    def with_context(
+        *args: Any, max_mb: float, allow_private_urls: bool, reader_budget: float, **kwargs: Any
+    ) -> Any:
+        limits = Limits(
+            max_input_bytes=int(max_mb * _MB),
+            allow_private_urls=allow_private_urls,
+            reader_time_budget_s=reader_budget,
+        )
+        return f(*args, ctx=Context(limits=limits), **kwargs)
+
+    with_context = click.option(
         "--max-mb",
         type=click.FloatRange(0.001),
         default=20.0,
         show_default=True,
         help="Largest input accepted, in MB.",
-    )(f)
-    f = click.option(
+    )(with_context)
+    with_context = click.option(
         "--allow-private-urls",
         is_flag=True,
         help="Allow fetching URLs on private, loopback or link-local addresses.",
-    )(f)
-    return f
+    )(with_context)
+    return click.option(
+        "--reader-budget",
+        type=click.FloatRange(1.0),
+        default=Limits().reader_time_budget_s,
+        show_default=True,
+        metavar="SECONDS",
+        help="Time one input may take to read (a very large feed on a slow machine "
+        "may need more); an input over it is an error, the others go on.",
+    )(with_context)
 
 
 def _print_outcome(outcome: IngestOutcome) -> None:
@@ -98,8 +116,7 @@ def ingest_command(
     db: str,
     as_json: bool,
     quiet: bool,
-    max_mb: float,
-    allow_private_urls: bool,
+    ctx: Context,
     no_stories: bool,
     spacy_entities: bool,
     reader: str | None,
@@ -112,7 +129,6 @@ def ingest_command(
     are then given stories, with story features that skip the spaCy parse
     (--spacy-entities for the full path, --no-stories to only store).
     """
-    ctx = _context(max_mb, allow_private_urls)
     try:
         with Archive(db) as archive, progress("ingesting", quiet or as_json) as bar:
 
@@ -182,14 +198,13 @@ def analyze_command(
     db: str | None,
     as_json: bool,
     quiet: bool,
-    max_mb: float,
-    allow_private_urls: bool,
+    ctx: Context,
 ) -> None:
     """Ingest SOURCES and report everything: articles, stories, who copied whom, facts.
 
     The JSON output follows schemas/analyze.schema.json in the package.
     """
-    _run_analyze(list(sources), db, as_json, quiet, _context(max_mb, allow_private_urls))
+    _run_analyze(list(sources), db, as_json, quiet, ctx)
 
 
 @click.command(
