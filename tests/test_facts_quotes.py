@@ -62,6 +62,14 @@ def test_speakers_said_x_x_said_colon_pronoun_and_statement() -> None:
         assert body[q.evidence.start : q.evidence.end] == q.text or q.text in body
 
 
+def _speakers(paragraphs: list[str], people: list[str]) -> list[str]:
+    """Speaker keys of the quotes in ``paragraphs``, with ``people`` found as PERSON entities."""
+    body = "\n\n".join(paragraphs)
+    ents = _ents(body, [(name, "PERSON") for name in people])
+    quotes = extract_quotes("a", paragraphs, article_sentences(paragraphs), ents)
+    return [q.speaker_key for q in quotes]
+
+
 def test_he_said_refers_to_the_person_a_later_sentence_opens_with() -> None:
     paragraphs = [
         "“It was chaos,” said Ann Lee.",
@@ -69,28 +77,16 @@ def test_he_said_refers_to_the_person_a_later_sentence_opens_with() -> None:
         "“We pray for the family,” he said.",
         "“They need help,” he added.",
     ]
-    body = "\n\n".join(paragraphs)
-    ents = _ents(body, [("Ann Lee", "PERSON"), ("Bob Cray", "PERSON")])
-    quotes = extract_quotes("a", paragraphs, article_sentences(paragraphs), ents)
-    assert [q.speaker_key for q in quotes] == ["lee", "cray", "cray"]
+    assert _speakers(paragraphs, ["Ann Lee", "Bob Cray"]) == ["lee", "cray", "cray"]
     # without a person opening a sentence in between, "he" is still the last speaker
-    quotes = extract_quotes(
-        "a",
-        paragraphs[:1] + paragraphs[2:],
-        article_sentences(paragraphs[:1] + paragraphs[2:]),
-        _ents("\n\n".join(paragraphs[:1]), [("Ann Lee", "PERSON")]),
-    )
-    assert [q.speaker_key for q in quotes] == ["lee", "lee", "lee"]
+    assert _speakers(paragraphs[:1] + paragraphs[2:], ["Ann Lee"]) == ["lee", "lee", "lee"]
     # a surname alone opens the sentence (no entity found there): a person named earlier
     paragraphs = [
         "“It was chaos,” said Ann Lee, who runs the shop with Bob Cray.",
         "Cray went back to the shop the next morning.",
         "“We pray for the family,” he said.",
     ]
-    body = "\n\n".join(paragraphs)
-    ents = _ents(body, [("Ann Lee", "PERSON"), ("Bob Cray", "PERSON")])
-    quotes = extract_quotes("a", paragraphs, article_sentences(paragraphs), ents)
-    assert [q.speaker_key for q in quotes] == ["lee", "cray"]
+    assert _speakers(paragraphs, ["Ann Lee", "Bob Cray"]) == ["lee", "cray"]
 
 
 def test_quote_running_over_paragraphs_is_one_quote() -> None:
