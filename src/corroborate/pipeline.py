@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -226,13 +226,12 @@ def _clean(
         return Prepared(errors=[InputError(raw.name, reason)])
     if not cleaned:
         output = _clean_articles(output, ctx, options.steps)
-    hashes = output.hashes if isinstance(output, CleanedOutput) else None
     return Prepared(
         articles=list(output.articles),
         errors=list(output.errors),
         links=list(output.links),
         warnings=list(output.warnings),
-        hashes=hashes if hashes is not None and len(hashes) == len(output.articles) else None,
+        hashes=output.hashes if isinstance(output, CleanedOutput) else None,
     )
 
 
@@ -392,8 +391,8 @@ def _store_prepared(
     for error in prepared.errors:
         report(IngestOutcome(error.source, "error", reason=error.reason))
     articles = prepared.articles
-    hashes: list[StoreHashes | None] = [*prepared.hashes] if prepared.hashes else []
-    hashes += [None] * (len(articles) - len(hashes))
+    # One per article by construction (made beside the articles in _clean_default).
+    hashes: Sequence[StoreHashes | None] = prepared.hashes or [None] * len(articles)
     for start in range(0, len(articles), options.batch_size):
         end = start + options.batch_size
         with archive.transaction():

@@ -197,7 +197,7 @@ class StoryProfile:
     def _change(self, entry: Entry, sign: float, mentions: dict[str, float] | None = None) -> None:
         self._terms(entry.vector.ids, entry.vector.tf, sign)
         self.emb_sum += sign * entry.features.embedding.astype(np.float32)
-        _merge(self.key_weights, (mentions or entry.mentions).items(), sign)
+        _merge(self.key_weights, (entry.mentions if mentions is None else mentions).items(), sign)
         when = entry.time
         if when is not None:
             if sign > 0:
