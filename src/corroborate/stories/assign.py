@@ -413,6 +413,8 @@ class StoryIndex:
 
     def _live(self, story_id: str) -> str | None:
         """The live id of a story (following merges), or None if it no longer exists."""
+        if story_id in self.profiles:  # the common case: a story never merged away
+            return story_id
         start = story_id
         seen = 0
         while story_id in self.redirect and seen < 1000:

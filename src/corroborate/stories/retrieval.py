@@ -8,6 +8,7 @@ archive holds a thousand articles or a million.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -38,6 +39,11 @@ def retrieval_keys(query: ArticleQuery, options: RetrievalOptions) -> list[tuple
         top = np.argpartition(-query.weights, k - 1)[:k]
         keys.extend((f"t:{int(query.ids[i])}", float(query.weights[i]) * 4.0) for i in top)
     return keys
+
+
+def _best_first(item: tuple[str, float]) -> tuple[float, str]:
+    """Sort key: highest shared weight first, then story id (a stable, total order)."""
+    return -item[1], item[0]
 
 
 @dataclass
@@ -83,8 +89,13 @@ class CandidateIndex:
                         if story_id in stories:
                             total += weight
             scores[live] = total
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [sid for sid, _ in ranked[: self.options.max_candidates]]
+        wanted = self.options.max_candidates
+        if len(scores) > wanted:
+            # Only stories scoring at least the wanted-th best can rank: sort just those.
+            floor = heapq.nlargest(wanted, scores.values())[-1]
+            scores = {sid: total for sid, total in scores.items() if total >= floor}
+        ranked = sorted(scores.items(), key=_best_first)
+        return [sid for sid, _ in ranked[:wanted]]
 
     def post(self, story_id: str, keys: Iterable[tuple[str, float]]) -> None:
         """Record that ``story_id`` now uses these keys (most recent last)."""
