@@ -27,6 +27,14 @@ import numpy as np
 
 from corroborate.errors import NotFoundError, UsageError
 from corroborate.stories.decisions import Decision
+from corroborate.stories.edits import (
+    apply_decision,
+    merge_stories,
+    move_article,
+    move_entry,
+    need_story,
+    split_story,
+)
 from corroborate.stories.features import StoryFeatures
 from corroborate.stories.profile import (
     Entry,
@@ -38,7 +46,6 @@ from corroborate.stories.profile import (
 )
 from corroborate.stories.reasons import (
     Reason,
-    decision_reason,
     explain_match,
     first_article_reason,
 )
@@ -224,7 +231,7 @@ class StoryIndex:
             reasons = explain_match(query, profile, row, self.model)
             joined = True
         else:
-            story_id = self._new_id()
+            story_id = self.new_story_id()
             score = candidates[best].probability if best >= 0 else 0.0
             reasons = [first_article_reason(score if best >= 0 else None, self.threshold)]
             joined = False
@@ -264,18 +271,13 @@ class StoryIndex:
         )
         if part is None:
             return ()
-        new_id = self._new_id()
+        new_id = self.new_story_id()
         moved = self.profiles[new_id] = StoryProfile(new_id, self.options.profile)
         for entry in (members[i] for i in part):
-            article_id = entry.features.article_id
-            profile.remove(article_id, entry)
-            moved.add(article_id, entry)
-            entry.story_id = new_id
-            self.reasons.setdefault(article_id, []).append(
+            move_entry(self, entry, moved)
+            self.reasons.setdefault(entry.features.article_id, []).append(
                 Reason("regrouped", f"split out of story {story_id}: it held two events")
             )
-            query = ArticleQuery.build(entry, self.stats)
-            self.retrieval.post(new_id, retrieval_keys(query, self.options.retrieval))
         return story_id, new_id
 
     def _bridge(
@@ -292,7 +294,7 @@ class StoryIndex:
             return story_id, ()
         absorbed: list[str] = []
         for cand in candidates:
-            other = self._live(cand.story_id)
+            other = self.live_story(cand.story_id)
             if (
                 other is None
                 or other == story_id
@@ -382,7 +384,9 @@ class StoryIndex:
         """The candidate stories scored; ``keys``: the query's :func:`retrieval_keys`."""
         if keys is None:
             keys = retrieval_keys(query, self.options.retrieval)
-        ids = [s for s in self.retrieval.candidates(keys, self._live) if self._in_window(query, s)]
+        ids = [
+            s for s in self.retrieval.candidates(keys, self.live_story) if self._in_window(query, s)
+        ]
         profiles = [self.profiles[s] for s in ids]
         rows = story_signals(query, profiles, [self._recent(p) for p in profiles], self.stats)
         probs = self.model.probability(rows) if ids else np.zeros(0)
@@ -411,7 +415,7 @@ class StoryIndex:
         window = self.options.window_days * 86400.0
         return span[0] - window <= when <= span[1] + window
 
-    def _live(self, story_id: str) -> str | None:
+    def live_story(self, story_id: str) -> str | None:
         """The live id of a story (following merges), or None if it no longer exists."""
         if story_id in self.profiles:  # the common case: a story never merged away
             return story_id
@@ -424,7 +428,7 @@ class StoryIndex:
             self.redirect[start] = story_id  # shorten the chain for next time
         return story_id if story_id in self.profiles else None
 
-    def _new_id(self) -> str:
+    def new_story_id(self) -> str:
         story_id = f"s{self.next_id}"
         self.next_id += 1
         return story_id
@@ -487,7 +491,7 @@ class StoryIndex:
 
     def members(self, story_id: str) -> tuple[str, list[str]]:
         """A story's live id (following merges) and its article ids, without reasons (cheap)."""
-        live = self._need_story(story_id)
+        live = need_story(self, story_id)
         return live, list(self.profiles[live].members)
 
     def _current(self, article_id: str) -> Assignment:
@@ -504,7 +508,7 @@ class StoryIndex:
 
     def story(self, story_id: str) -> StoryView:
         """One story with its title, members, outlets, time span and reasons."""
-        live = self._live(story_id)
+        live = self.live_story(story_id)
         if live is None:
             raise NotFoundError(f"no story {story_id!r}")
         profile = self.profiles[live]
@@ -557,107 +561,23 @@ class StoryIndex:
         row = story_signals(query, [profile], [self._recent(profile)], self.stats)[0]
         return explain_match(query, profile, row, self.model)
 
-    # -- a person's decisions -------------------------------------------
+    # -- a person's decisions (see corroborate.stories.edits) ----------
 
     def merge(self, story_a: str, story_b: str) -> Decision:
         """Move every article of ``story_b`` into ``story_a``; b's id then points to a."""
-        a, b = self._need_story(story_a), self._need_story(story_b)
-        if a == b:
-            raise UsageError(f"stories {story_a} and {story_b} are the same story")
-        moved = tuple(self.profiles[b].members)
-        target = tuple(self.profiles[a].members)
-        self._relocate(moved, a, f"merged story {b} into {a}")
-        for article_id in target:
-            self.entries[article_id].pinned = True
-        self.redirect[b] = a
-        return self._record("merge", moved, target, a, b)
+        return merge_stories(self, story_a, story_b)
 
     def split(self, story_id: str, article_ids: Sequence[str]) -> Decision:
         """Take some articles out of a story into a new story of their own."""
-        source = self._need_story(story_id)
-        chosen = tuple(dict.fromkeys(article_ids))
-        members = self.profiles[source].members
-        if not chosen:
-            raise UsageError("split needs at least one article")
-        missing = [a for a in chosen if a not in members]
-        if missing:
-            raise UsageError(f"not in story {source}: {', '.join(missing)}")
-        if len(chosen) == len(members):
-            raise UsageError(f"split would take every article out of story {source}")
-        new_id = self._new_id()
-        self._relocate(chosen, new_id, f"split out of story {source}")
-        for article_id in self.profiles[source].members:
-            self.entries[article_id].pinned = True
-        return self._record("split", chosen, (), new_id, source)
+        return split_story(self, story_id, article_ids)
 
     def move(self, article_id: str, story_id: str) -> Decision:
         """Move one article into another story."""
-        source = self.story_of(article_id)
-        target = self._need_story(story_id)
-        if source == target:
-            raise UsageError(f"article {article_id} is already in story {target}")
-        members = tuple(self.profiles[target].members)
-        self._relocate((article_id,), target, f"moved from story {source}")
-        return self._record("move", (article_id,), members, target, source)
+        return move_article(self, article_id, story_id)
 
     def apply(self, decision: Decision) -> Decision:
-        """Replay a recorded decision on this index (e.g. one rebuilt from scratch).
-
-        Works in article ids: the moved articles go to the story now holding
-        most of the decision's target articles (a new story for a split or
-        when none is indexed). Articles this index does not hold are skipped.
-        """
-        moved = tuple(a for a in decision.article_ids if a in self.entries)
-        if not moved:
-            raise NotFoundError("none of the decision's articles is in the story index")
-        votes: dict[str, int] = {}
-        for article_id in decision.target_ids:
-            if article_id in self.entries and article_id not in moved:
-                sid = self.entries[article_id].story_id
-                votes[sid] = votes.get(sid, 0) + 1
-        if decision.kind == "split" or not votes:
-            target = self._new_id()
-        else:
-            target = max(sorted(votes), key=lambda s: votes[s])
-        sources = {self.entries[a].story_id for a in moved}
-        self._relocate(moved, target, f"{decision.kind} replayed")
-        for article_id in decision.target_ids:
-            if article_id in self.entries:
-                self.entries[article_id].pinned = True
-        return self._record(
-            decision.kind, moved, decision.target_ids, target, ",".join(sorted(sources))
-        )
-
-    def _need_story(self, story_id: str) -> str:
-        live = self._live(story_id)
-        if live is None:
-            raise NotFoundError(f"no story {story_id!r}")
-        return live
-
-    def _relocate(self, article_ids: Sequence[str], target: str, detail: str) -> None:
-        profile = self.profiles.get(target)
-        if profile is None:
-            profile = self.profiles[target] = StoryProfile(target, self.options.profile)
-        kind = detail.split()[0]
-        for article_id in article_ids:
-            entry = self.entries[article_id]
-            source = self.profiles[entry.story_id]
-            source.remove(article_id, entry)
-            if source.size == 0:
-                del self.profiles[source.story_id]
-            profile.add(article_id, entry)
-            entry.story_id = target
-            entry.pinned = True
-            self.reasons[article_id] = [decision_reason(kind, detail)]
-            query = ArticleQuery.build(entry, self.stats)
-            self.retrieval.post(target, retrieval_keys(query, self.options.retrieval))
-
-    def _record(
-        self, kind: str, moved: tuple[str, ...], target: tuple[str, ...], story: str, source: str
-    ) -> Decision:
-        decision = Decision(kind, moved, target, story, source, len(self.decisions) + 1)
-        self.decisions.append(decision)
-        return decision
+        """Replay a recorded decision on this index (see :func:`~corroborate.stories.edits.apply_decision`)."""
+        return apply_decision(self, decision)
 
 
 def _id_order(story_id: str) -> tuple[int, str]:
