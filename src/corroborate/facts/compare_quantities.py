@@ -130,7 +130,7 @@ class QuantityOptions:
     """When two quantities are taken to report the same fact.
 
     :func:`default_options` gives the setting chosen by cross-validation on ECB+
-    topics 1-35 (the highest conflict recall with at most one false conflict per
+    topics 1-35 (the highest conflict recall with at most 0.5 false conflicts per
     10 stories; ``benchmarks/train_facts_pairs.py`` records it in ``same_fact.json``);
     the field defaults here are only a fallback for building options by hand.
     ``min_link``: probability for two mentions with compatible values to join one
