@@ -6,7 +6,9 @@ by the words around the two numbers; pairs are joined strongest first into fact
 groups, never putting two different values from one article together. Two
 groups with disagreeing values join only when the conflict model says at least
 one disagreeing pair is one fact reported differently (probability at least
-``min_conflict``) and the values are at most ``max_ratio`` apart; ages join only
+``min_conflict``) and the values are at most ``max_ratio`` apart; figures of
+different kinds (a part and a whole, different dates, "a 60-minute game" and "55
+minutes": :mod:`corroborate.facts.figure_kinds`) never do; ages join only
 when both name the same person ("the 39-year-old man" is the person its article
 names most). A group is ``agree`` when its values are
 compatible (their hedged intervals overlap), ``conflict`` when two articles give
@@ -28,6 +30,7 @@ import numpy as np
 
 from corroborate.errors import CorroborateError
 from corroborate.facts.entities import StoryEntityIndex, first_name
+from corroborate.facts.figure_kinds import different_kinds
 from corroborate.facts.lexicon import PEOPLE_UNITS, PERSON_NOUNS
 from corroborate.facts.mentions import (
     LINK_FEATURES,
@@ -127,7 +130,7 @@ class QuantityOptions:
     """When two quantities are taken to report the same fact.
 
     :func:`default_options` gives the setting chosen by cross-validation on ECB+
-    topics 1-35 (the highest conflict recall with at most one false conflict per
+    topics 1-35 (the highest conflict recall with at most 0.5 false conflicts per
     10 stories; ``benchmarks/train_facts_pairs.py`` records it in ``same_fact.json``);
     the field defaults here are only a fallback for building options by hand.
     ``min_link``: probability for two mentions with compatible values to join one
@@ -277,22 +280,28 @@ def counted_noun(q: Quantity) -> str:
 
 # Nouns that count everyone an event touched; any other people noun names a part of them.
 _ALL_PEOPLE = frozenset({"people", "person", "persons", "victim", "victims"})
-_OTHER = re.compile(r"\b(?:other|more|others)\b", re.IGNORECASE)
 
 
 def _subgroup_pair(a: Quantity, b: Quantity) -> bool:
     """Two counts of people where one counts a subgroup the other does not: women or
-    children, officers among people ("two officers" / "three people" injured), or those
-    besides someone ("two other victims" / "three victims")."""
+    children, officers among people ("two officers" / "three people" injured); those
+    besides someone ("two other victims") are :func:`~corroborate.facts.figure_kinds.is_part`."""
     if a.unit not in PEOPLE_UNITS:  # "people" is one of them
         return False
     na, nb = counted_noun(a), counted_noun(b)
-    if na != nb:
-        if na in SUBGROUP_NOUNS or nb in SUBGROUP_NOUNS:
-            return True
-        if na in PEOPLE_UNITS and nb in PEOPLE_UNITS:
-            return not (na in _ALL_PEOPLE and nb in _ALL_PEOPLE)
-    return bool(_OTHER.search(a.text)) != bool(_OTHER.search(b.text))
+    if na == nb:
+        return False
+    if na in SUBGROUP_NOUNS or nb in SUBGROUP_NOUNS:
+        return True
+    return (
+        na in PEOPLE_UNITS and nb in PEOPLE_UNITS and not (na in _ALL_PEOPLE and nb in _ALL_PEOPLE)
+    )
+
+
+def _dates(q: Quantity, text: StoryText | None) -> frozenset[str]:
+    """Time marks of the sentence a figure is written in (none without the text)."""
+    sentence = text.sentence(q.evidence.article, q.evidence.sentence) if text else None
+    return time_marks(sentence.text) if sentence else frozenset()
 
 
 def _named_age_pair(a: Quantity, b: Quantity) -> bool:
@@ -377,7 +386,9 @@ def score_block(
         for (i, j, row), value in zip(
             disagreeing, model.conflict.probability(features), strict=True
         ):
-            if _subgroup_pair(block[i], block[j]):
+            if _subgroup_pair(block[i], block[j]) or different_kinds(
+                block[i], block[j], _dates(block[i], text), _dates(block[j], text)
+            ):
                 value = 0.0
             if block[i].unit == "age":
                 clash = _age_time_clash(block[i], block[j], text, bool(row[_TIME_CLASH]))
