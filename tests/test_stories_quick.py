@@ -34,6 +34,13 @@ def test_lead_flag_follows_the_lead_end() -> None:
     assert lead == {"Ada Quill": True, "Bram Tolle": False}
 
 
+def test_a_phrase_never_runs_across_a_line_break() -> None:
+    # A title-case headline and the body's first name are two phrases, not one.
+    text = "Quill Thanks Tolle For Support\n\nBram Tolle spoke to Bank  of\tTarsia staff."
+    names = [name for name, _, _ in capitalised_entities(text, 40)]
+    assert names == ["Quill Thanks Tolle For Support", "Bram Tolle", "Bank of Tarsia"]
+
+
 def test_quick_features_need_no_spacy(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_spacy() -> None:
         raise AssertionError("spaCy must not be loaded for quick features")

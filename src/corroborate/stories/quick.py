@@ -23,7 +23,10 @@ def _split(words: str) -> list[str]:
 
 
 _CAP = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)*|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)"
-_PHRASE = re.compile(rf"{_CAP}(?:\s+(?:of|de|the|and|for|al|van|von|la|le)?\s*{_CAP})*")
+# Words of one phrase are joined by spaces or tabs only: a line break ends it (a
+# headline's last word and the body's first are two phrases, not one).
+_GAP = r"[^\S\n]"
+_PHRASE = re.compile(rf"{_CAP}(?:{_GAP}+(?:(?:of|de|the|and|for|al|van|von|la|le){_GAP}+)?{_CAP})*")
 _SENTENCE_END = re.compile(r"[.!?\n]\s*$")
 _HONORIFIC = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|President|Minister|Premier|Senator|Governor|Chairman|Chief|"
