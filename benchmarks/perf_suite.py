@@ -205,10 +205,14 @@ def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
     sample = tmp / "cli-sample.jsonl"
     write_jsonl(iter([article_record(d, d.id, d.published, d.body) for d in docs]), sample)
+    single = tmp / "reuters-all.jsonl"  # the same items as one file: read in parts
+    single.write_bytes(b"".join(f.read_bytes() for f in files))
     db = tmp / "cli.db"
     runs: list[tuple[str, list[Path], int, str, int, str]] = [
         ("corroborate ingest --no-stories", files, n, "store", args.runs,
          "store only: read, clean, archive"),
+        ("corroborate ingest --no-stories, one file", [single], n, "store", args.runs,
+         "the same, one 19 MB JSON Lines file"),
         ("corroborate ingest (stories, quick entities)", files, n, "quick", args.heavy_runs,
          "the default; + story features (quick entities, wordllama), assignment"),
         ("corroborate ingest --spacy-entities", [sample], len(docs), "spacy", args.heavy_runs,

@@ -11,6 +11,14 @@ overrun kills the worker (``SIGKILL``) and fails that one input with an
 forks a fresh worker. A worker that dies (a crash in C code, the out-of-memory
 killer) fails its input the same way instead of taking the run down.
 
+A long input read through :class:`ReadAhead` with a ``finish`` step comes back
+in parts of ``PART_ARTICLES`` articles, each finished (cleaned) and sent as soon
+as it is ready, so the caller stores the first articles while the worker
+cleans the rest. The budget then bounds the read and each part's finishing,
+not the whole input: a large file is not failed for being large, and a hang in
+one part is still stopped. An overrun after some parts fails the rest of the
+input only, and says so.
+
 The worker belongs to its :class:`~corroborate.readers.base.ReaderRegistry`
 (created on the first budgeted read, stopped by ``registry.close()``, when the
 registry is garbage-collected, or at exit), so one worker serves every input of
@@ -33,8 +41,8 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, replace
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +53,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from corroborate.readers.base import RawInput, Reader, ReaderOutput, ReaderRegistry
 
 __all__ = [
+    "PART_ARTICLES",
+    "Part",
     "ReadAhead",
     "ReadResult",
     "ReaderWorker",
@@ -57,6 +67,7 @@ PARENT_CHECK_S = 0.25
 SLOT_BYTES = 256
 AHEAD_DEPTH = 8
 AHEAD_BYTES = 64 * 1024
+PART_ARTICLES = 250
 
 
 def budget_of(limits: Limits) -> float | None:
@@ -98,6 +109,35 @@ ReadResult = tuple[str, "ReaderOutput"] | InputError
 Finish = Callable[["ReaderOutput", Context], "ReaderOutput"]
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One answer taken off the worker by :meth:`ReadAhead.collect_part`.
+
+    ``final`` False: a part of a long input (``PART_ARTICLES`` finished articles,
+    the reader's per-item errors on the first part); its other parts follow, the
+    links and the rest on the final one. ``articles_before``: how many of the
+    input's articles earlier parts carried.
+    """
+
+    raw: RawInput
+    result: ReadResult
+    final: bool = True
+    articles_before: int = 0
+
+
+def _joined(outputs: list[ReaderOutput]) -> ReaderOutput:
+    """The parts of one input as one output: every list field joined in order (articles
+    and anything kept one per article), warnings once each."""
+    last = outputs[-1]
+    joined: dict[str, list[Any]] = {}
+    for f in fields(last):
+        if not isinstance(getattr(last, f.name), list):
+            continue
+        values = [v for o in outputs for v in getattr(o, f.name)]
+        joined[f.name] = list(dict.fromkeys(values)) if f.name == "warnings" else values
+    return replace(last, **joined)
+
+
 class ReadAhead:
     """Keeps the worker busy: up to ``AHEAD_DEPTH`` inputs (``AHEAD_BYTES`` in all)
     wait in its queue while the caller cleans and stores earlier ones, so the two
@@ -123,13 +163,16 @@ class ReadAhead:
         registry: ReaderRegistry,
         reader_name: str | None,
         finish: Finish | None = None,
+        part_articles: int = PART_ARTICLES,
     ) -> None:
         self.ctx, self.registry, self.reader_name = ctx, registry, reader_name
         self.finish = finish
+        self.part_articles = part_articles
         self.budget = budget_of(ctx.limits)
         self._queue: deque[tuple[RawInput, int]] = deque()
         self._bytes = 0
         self._worker: ReaderWorker | None = None
+        self._delivered = 0  # articles of the oldest input already handed out in parts
         if reader_name:
             registry.get(reader_name)  # an unknown name fails here, listing the valid ones
 
@@ -165,22 +208,51 @@ class ReadAhead:
             worker._lock.acquire()
             self._worker = worker
         return self._worker._submit(
-            self.registry, raw, self.reader_name, self.ctx.limits, self.finish
+            self.registry, raw, self.reader_name, self.ctx.limits, self.finish, self.part_articles
         )
 
-    def collect(self) -> tuple[RawInput, ReadResult]:
-        raw, seq = self._queue.popleft()
-        self._bytes -= len(raw.data)
+    def collect_part(self) -> Part:
+        """The next answer for the oldest input: a whole input, or one part of a long one
+        (``final`` False: more parts of the same input follow, collect them next)."""
+        raw, seq = self._queue[0]
+        before = self._delivered
+        final = True
+        result: ReadResult
         try:
             if self.budget is None or self._worker is None:
                 name, output = read_in_process(raw, self.ctx, self.registry, self.reader_name)
-                return raw, (name, self.finish(output, self.ctx) if self.finish else output)
-            return raw, self._worker._wait(raw, seq, self.budget)
+                result = (name, self.finish(output, self.ctx) if self.finish else output)
+            else:
+                name, output, final = self._worker._wait(raw, seq, self.budget, before)
+                result = (name, output)
         except InputError as exc:
+            result = exc
+            self._done()
             if self._worker is not None and self._worker._conn is None and self._queue:
                 queued = [r for r, _ in self._queue]  # went down with the stopped worker
                 self._queue = deque((r, self._send(r)) for r in queued)
-            return raw, exc
+            return Part(raw, result, True, before)
+        if final:
+            self._done()
+        else:
+            self._delivered += len(output.articles)
+        return Part(raw, result, final, before)
+
+    def collect(self) -> tuple[RawInput, ReadResult]:
+        """The whole answer for the oldest input (its parts, if any, joined)."""
+        parts = [self.collect_part()]
+        while not parts[-1].final:
+            parts.append(self.collect_part())
+        last = parts[-1]
+        if isinstance(last.result, InputError) or len(parts) == 1:
+            return last.raw, last.result
+        outputs = [p.result[1] for p in parts if not isinstance(p.result, InputError)]
+        return last.raw, (last.result[0], _joined(outputs))
+
+    def _done(self) -> None:
+        raw, _seq = self._queue.popleft()
+        self._bytes -= len(raw.data)
+        self._delivered = 0
 
     def close(self) -> None:
         worker, self._worker = self._worker, None
@@ -201,6 +273,7 @@ class _Request:
     reader: str | None
     limits: Limits
     finish: Finish | None = None
+    part_articles: int = PART_ARTICLES
 
 
 class ReaderWorker:
@@ -234,7 +307,8 @@ class ReaderWorker:
         """Read ``raw`` in the worker, giving up after ``budget`` seconds (see module doc)."""
         with self._lock:
             seq = self._submit(registry, raw, reader_name, limits)
-            return self._wait(raw, seq, budget)
+            name, output, _final = self._wait(raw, seq, budget)  # final: no finish, no parts
+            return name, output
 
     def _submit(
         self,
@@ -243,10 +317,11 @@ class ReaderWorker:
         reader_name: str | None,
         limits: Limits,
         finish: Finish | None = None,
+        part_articles: int = PART_ARTICLES,
     ) -> int:
         """Send one request to a live worker (starting one as needed); its number."""
         self._seq += 1
-        request = _Request(self._seq, raw, reader_name, limits, finish)
+        request = _Request(self._seq, raw, reader_name, limits, finish, part_articles)
         for attempt in range(2):
             if self._conn is None:
                 self._start(registry)
@@ -260,13 +335,17 @@ class ReaderWorker:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _wait(self, raw: RawInput, seq: int, budget: float) -> tuple[str, ReaderOutput]:
-        """The answer to request ``seq``, waiting at most ``budget`` seconds after the
-        worker started on it; an answer already there is taken even past that (the
-        caller was busy, not the reader)."""
+    def _wait(
+        self, raw: RawInput, seq: int, budget: float, delivered: int = 0
+    ) -> tuple[str, ReaderOutput, bool]:
+        """The next answer to request ``seq`` (the whole output or a part of it, and
+        whether it is the final one), waiting at most ``budget`` seconds after the
+        worker started on it or on its current part; an answer already there is
+        taken even past that (the caller was busy, not the reader). ``delivered``:
+        articles of this input already handed out in parts (said on failure)."""
         conn = self._conn
         if conn is None:
-            raise InputError(raw.name, _died(None, None))
+            raise InputError(raw.name, _died(None, None, delivered))
         while True:
             on, started, reader = _slot_state(self._slot)
             # Not on it yet (unpickling it, or finishing the one before): look again soon.
@@ -275,13 +354,14 @@ class ReaderWorker:
                 break
             if on == seq:
                 self._stop()
-                raise InputError(raw.name, _overrun(reader, budget))
+                raise InputError(raw.name, _overrun(reader, budget, delivered))
         try:
             message = conn.recv()
         except (EOFError, OSError):
             on, _started, reader = _slot_state(self._slot)
             status = self._stop()
-            raise InputError(raw.name, _died(reader if on == seq else None, status)) from None
+            reason = _died(reader if on == seq else None, status, delivered)
+            raise InputError(raw.name, reason) from None
         return _answer(raw, message)
 
     def _start(self, registry: ReaderRegistry) -> None:
@@ -328,25 +408,29 @@ def _reader_label(reader: str | None) -> str:
     return f"the {reader} reader" if reader else "choosing a reader (content sniffing)"
 
 
-def _overrun(reader: str | None, budget: float) -> str:
+def _lost(delivered: int) -> str:
+    """What an input loses when its read is stopped, ``delivered`` articles in."""
+    if not delivered:
+        return "nothing stored from this input"
+    return f"the rest of this input is lost (its first {delivered} articles were kept)"
+
+
+def _overrun(reader: str | None, budget: float, delivered: int = 0) -> str:
     return (
         f"{_reader_label(reader)} took longer than the {budget:g}-second time budget "
         "(limits.reader_time_budget_s, --reader-budget on the command line); "
-        "stopped, nothing stored from this input"
+        f"stopped, {_lost(delivered)}"
     )
 
 
-def _died(reader: str | None, status: int | None) -> str:
+def _died(reader: str | None, status: int | None, delivered: int = 0) -> str:
     if status is not None and os.WIFSIGNALED(status):
         how = f"killed by signal {os.WTERMSIG(status)}"
     elif status is not None and os.WIFEXITED(status):
         how = f"exit code {os.WEXITSTATUS(status)}"
     else:
         how = "lost"
-    return (
-        f"{_reader_label(reader)} crashed its worker process ({how}); "
-        "nothing stored from this input"
-    )
+    return f"{_reader_label(reader)} crashed its worker process ({how}); {_lost(delivered)}"
 
 
 _SLOT_HEAD = struct.Struct("<qdH")  # request number, its start (monotonic), reader-name length
@@ -371,13 +455,14 @@ def _slot_state(slot: mmap.mmap) -> tuple[int, float, str | None]:
     return seq, started, name or None
 
 
-def _answer(raw: RawInput, message: tuple[Any, ...]) -> tuple[str, Any]:
-    """Turn the worker's final message into a result or the exception it stands for."""
+def _answer(raw: RawInput, message: tuple[Any, ...]) -> tuple[str, Any, bool]:
+    """Turn a worker's message into a result (with whether it is the input's final one)
+    or the exception it stands for."""
     kind = message[0]
-    if kind == "output":
+    if kind in ("output", "part"):
         name, output, errors = message[1], message[2], message[3]
         output.errors = [InputError(source, reason) for source, reason in errors]
-        return name, output
+        return name, output, kind == "output"
     if kind == "input-error":
         raise InputError(message[1], message[2])
     if kind == "usage-error":
@@ -425,18 +510,23 @@ def _serve(conn: Connection, registry: ReaderRegistry, parent_pid: int, slot: mm
             return
         _slot_begin(slot, request.seq)
         ctx = contexts.setdefault(request.limits, Context(limits=request.limits))
-        message = _handle(request, ctx, registry, slot)
-        try:
-            conn.send(message)  # pickles in full before writing, so a failure sends nothing
-        except (pickle.PicklingError, TypeError, AttributeError) as exc:
-            failure = RuntimeError(f"reader output cannot be sent back: {exc}")
-            conn.send(("raise", failure, "", _slot_state(slot)[2]))
+        for message in _handle(request, ctx, registry, slot):
+            try:
+                conn.send(message)  # pickles in full before writing, so a failure sends nothing
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                failure = RuntimeError(f"reader output cannot be sent back: {exc}")
+                conn.send(("raise", failure, "", _slot_state(slot)[2]))
+                break
 
 
 def _handle(
     request: _Request, ctx: Context, registry: ReaderRegistry, slot: mmap.mmap
-) -> tuple[Any, ...]:
-    """Run one request; the final message to send (a result or an error to raise)."""
+) -> Iterator[tuple[Any, ...]]:
+    """Run one request: its messages, the last a result or an error to raise.
+
+    With a ``finish`` step, a long output goes in parts (see :class:`Part`), each
+    finished under a budget of its own (the slot's clock restarts per part).
+    """
     from corroborate.errors import UsageError
 
     try:
@@ -445,17 +535,44 @@ def _handle(
         )
         _slot_reader(slot, reader.name)
         output = reader.read(request.raw, ctx)
-        if request.finish is not None:
-            output = request.finish(output, ctx)
-        errors = [(e.source, e.reason) for e in output.errors]
-        output.errors = []
-        return ("output", reader.name, output, errors)
+        if request.finish is None:
+            parts = [output]
+        else:
+            parts = _split(output, max(1, request.part_articles))
+        for n, part in enumerate(parts):
+            if n:
+                _slot_begin(slot, request.seq)
+            if request.finish is not None:
+                part = request.finish(part, ctx)
+            errors = [(e.source, e.reason) for e in part.errors]
+            part.errors = []
+            kind = "output" if n == len(parts) - 1 else "part"
+            yield (kind, reader.name, part, errors)
     except InputError as exc:
-        return ("input-error", exc.source, exc.reason)
+        yield ("input-error", exc.source, exc.reason)
     except UsageError as exc:
-        return ("usage-error", str(exc))
+        yield ("usage-error", str(exc))
     except Exception as exc:
-        return ("raise", _portable(exc), traceback.format_exc(), _slot_state(slot)[2])
+        yield ("raise", _portable(exc), traceback.format_exc(), _slot_state(slot)[2])
+
+
+def _split(output: ReaderOutput, size: int) -> list[ReaderOutput]:
+    """``output`` as parts of ``size`` articles: the reader's errors on the first part,
+    its links on the last, its warnings on each (each part its own list)."""
+    articles = output.articles
+    if len(articles) <= size:
+        return [output]
+    starts = range(0, len(articles), size)
+    return [
+        replace(
+            output,
+            articles=articles[start : start + size],
+            errors=list(output.errors) if not start else [],
+            links=list(output.links) if start == starts[-1] else [],
+            warnings=list(output.warnings),
+        )
+        for start in starts
+    ]
 
 
 def _portable(exc: Exception) -> BaseException:

@@ -21,7 +21,8 @@ class Limits:
     """Size and time budgets that keep hostile or broken input from hurting a run.
 
     ``reader_time_budget_s`` bounds each reader call (content sniffing plus
-    reading one input), which runs in a worker process killed on overrun; 0 or
+    reading one input, and each part of a long one's cleaning: see
+    :mod:`corroborate.budget`), which runs in a worker process killed on overrun; 0 or
     None reads in-process with no time budget (for callers that isolate work
     themselves, such as Spark executors with task timeouts).
     """

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from corroborate.archive import Archive
-from corroborate.budget import ReadAhead, ReadResult, budget_of, read_input
+from corroborate.budget import Part, ReadAhead, budget_of, read_input
 from corroborate.cleaning import clean_article
 from corroborate.config import Context
 from corroborate.errors import InputError, UsageError
@@ -439,8 +439,9 @@ def ingest(
     )  # an unknown reader name fails now
     report = IngestReport()
 
-    def finish(raw: RawInput, result: ReadResult) -> None:
-        """Clean and store one input the worker has read (or failed on)."""
+    def finish(part: Part) -> None:
+        """Clean and store one input the worker has read (or failed on), or one part of it."""
+        raw, result = part.raw, part.result
         if isinstance(result, InputError):
             prepared = Prepared(errors=[result])
         else:
@@ -449,14 +450,23 @@ def ingest(
 
     # Answers taken off the worker, stored once the next input is on its way (the
     # worker reads and cleans it meanwhile, even when one input fills the queue).
-    collected: deque[tuple[RawInput, ReadResult]] = deque()
+    collected: deque[Part] = deque()
+
+    def take() -> None:
+        """Take the worker's next answer. A part of a long input is stored at once (after
+        any answer before it), so the worker cleans the next part meanwhile."""
+        collected.append(ahead.collect_part())
+        if not collected[-1].final:
+            while collected:
+                finish(collected.popleft())
+
     try:
         for item in expand_sources(sources, ctx.limits):
             if item.raw is None:
                 while ahead.waiting:  # keep the outcomes in input order
-                    collected.append(ahead.collect())
+                    take()
                 while collected:
-                    finish(*collected.popleft())
+                    finish(collected.popleft())
                 assert item.error is not None
                 error = IngestOutcome(item.name, "error", reason=item.error.reason)
                 report.outcomes.append(error)
@@ -464,16 +474,16 @@ def ingest(
                     on_outcome(error)
                 continue
             while not ahead.has_room(item.raw):
-                collected.append(ahead.collect())
+                take()
             ahead.submit(item.raw)  # the worker reads it while we store earlier inputs
             while collected:
-                finish(*collected.popleft())
+                finish(collected.popleft())
             while ahead.ready():
-                collected.append(ahead.collect())
+                take()
         while collected:
-            finish(*collected.popleft())
+            finish(collected.popleft())
         while ahead.waiting:
-            finish(*ahead.collect())
+            finish(ahead.collect_part())
     finally:
         ahead.close()
         registry.close()
