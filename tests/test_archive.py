@@ -1,5 +1,6 @@
 import sqlite3
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,18 @@ def test_caller_id_is_kept_and_versions_follow_it(archive: Archive) -> None:
     assert archive.add(_article(id="wire-1")).article_id == "wire-1"
     result = archive.add(_article("Changed text.", id="wire-1"))
     assert (result.status, result.article_id, result.version) == ("new-version", "wire-1", 2)
+
+
+def test_published_times_by_exact_id_without_loading_articles(archive: Archive) -> None:
+    dated = archive.add(_article(id="dated", published_at=datetime(2025, 4, 29, 15, 0, tzinfo=UTC)))
+    undated = archive.add(_article("The ferry was late.", id="undated"))
+    ids = [undated.article_id, dated.article_id]
+    assert archive.published_times(ids) == {
+        "undated": None,
+        "dated": datetime(2025, 4, 29, 15, 0, tzinfo=UTC),
+    }
+    with pytest.raises(NotFoundError, match="dat"):
+        archive.published_times(["dat"])  # a prefix is not an id here
 
 
 def test_get_by_prefix_and_missing(archive: Archive) -> None:

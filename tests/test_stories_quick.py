@@ -77,3 +77,17 @@ def test_demo_stories_alike_in_one_process_and_with_a_helper(
     assert len(stored[0]) == len(labels[0])
     landslide = [a for a, s in labels[0] if s == dict(labels[0])["meridian-landslide-1"]]
     assert len(landslide) == 5
+
+
+def test_assigning_inside_an_open_transaction_keeps_to_this_process(
+    tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper reads committed articles only: with articles not yet committed, the
+    features are made here (else it would not find them)."""
+    monkeypatch.setattr(workspace, "_FEATURE_BATCH", 2)
+    monkeypatch.setattr(workspace, "_PARALLEL_MIN_BATCHES", 2)
+    with Archive(tmp_path / "open.db") as archive:
+        with archive.transaction():
+            report = ingest([str(demo_dir())], archive, ctx)
+            assignments = Workspace(archive, ctx, workers=2).assign_stories(report.article_ids)
+        assert len(assignments) == len(report.article_ids) > 4

@@ -13,7 +13,8 @@ import hashlib
 import multiprocessing
 import threading
 from collections.abc import Iterator, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from corroborate.archive import Archive
@@ -44,34 +45,40 @@ __all__ = ["Workspace", "arrival_key"]
 _FEATURE_BATCH = 64
 _PARALLEL_MIN_BATCHES = 4  # below this, starting a helper process costs more than it saves
 
-# The forked feature helper's context and options (set in the helper process only).
-_worker_args: tuple[Context, FeatureOptions] | None = None
+# The forked feature helper's context, options and own read-only archive (set in the
+# helper process only).
+_worker_args: tuple[Context, FeatureOptions, Archive] | None = None
 
 
-def _init_feature_worker(ctx: Context, features: FeatureOptions) -> None:
+def _init_feature_worker(ctx: Context, features: FeatureOptions, archive_path: Path) -> None:
     global _worker_args
-    _worker_args = (ctx, features)
+    _worker_args = (ctx, features, Archive(archive_path, readonly=True))
 
 
-def _feature_job(batch: list[Article]) -> tuple[list[StoryFeatures], list[str]]:
-    """One batch's features and their stored text (made here, not by the assigning process)."""
+def _feature_job(ids: list[str]) -> tuple[list[StoryFeatures], list[str]]:
+    """One batch's features and their stored text, the articles read here from the
+    archive (so the assigning process neither loads nor sends them)."""
     assert _worker_args is not None, "feature helper not initialised"
-    features = extract_features(batch, *_worker_args)
+    ctx, options, archive = _worker_args
+    features = extract_features([archive.get(i) for i in ids], ctx, options)
     return features, [features_json(f) for f in features]
 
 
 def arrival_key(article: Article) -> tuple[float, str]:
     """Order a batch as the articles would have arrived: by publication time, then id."""
-    published = article.published_at
+    return _arrival(article.published_at, article.id)
+
+
+def _arrival(published: datetime | None, article_id: str) -> tuple[float, str]:
     if published is None:
-        return (float("inf"), article.id)
+        return (float("inf"), article_id)
     # A naive time is taken as UTC: its zone is unknown, and any fixed choice orders alike.
     stamp = (
         published.replace(tzinfo=UTC).timestamp()
         if published.tzinfo is None
         else published.timestamp()
     )
-    return (stamp, article.id)
+    return (stamp, article_id)
 
 
 class Workspace:
@@ -128,10 +135,11 @@ class Workspace:
                 else list(dict.fromkeys(article_ids))
             )
             todo = [i for i in wanted if i not in done and i not in self.index.entries]
-            articles = sorted(self.articles(todo), key=arrival_key)
+            published = self.archive.published_times(todo)  # not the articles: a big batch
+            todo.sort(key=lambda i: _arrival(published[i], i))  # may not fit in memory
             batches = [
-                articles[start : start + _FEATURE_BATCH]
-                for start in range(0, len(articles), _FEATURE_BATCH)
+                todo[start : start + _FEATURE_BATCH]
+                for start in range(0, len(todo), _FEATURE_BATCH)
             ]
             out: list[Assignment] = []
             for features, texts in self._features(batches):
@@ -148,20 +156,28 @@ class Workspace:
             return out
 
     def _features(
-        self, batches: list[list[Article]]
+        self, batches: list[list[str]]
     ) -> Iterator[tuple[list[StoryFeatures], list[str] | None]]:
-        """Story features batch by batch: in this process, or in a forked helper process
-        that runs ahead while this one assigns (``workers`` > 1, enough batches), which
-        also makes their stored text (None: to be made when saved).
+        """Story features of batches of article ids: in this process, or in a forked
+        helper process that reads the articles and runs ahead while this one assigns
+        (``workers`` > 1, enough batches, everything committed), which also makes their
+        stored text (None: to be made when saved).
 
         The helper computes exactly what this process would (same code and batches).
         """
-        if self.workers <= 1 or len(batches) < _PARALLEL_MIN_BATCHES:
+        helper = (
+            self.workers > 1
+            and len(batches) >= _PARALLEL_MIN_BATCHES
+            and not self.archive.conn.in_transaction  # it sees committed rows only
+        )
+        if not helper:
             for batch in batches:
-                yield extract_features(batch, self.ctx, self.features), None
+                yield extract_features(self.articles(batch), self.ctx, self.features), None
             return
         pool = multiprocessing.get_context("fork").Pool(
-            self.workers - 1, initializer=_init_feature_worker, initargs=(self.ctx, self.features)
+            self.workers - 1,
+            initializer=_init_feature_worker,
+            initargs=(self.ctx, self.features, self.archive.path),
         )
         try:
             yield from pool.imap(_feature_job, batches)

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from typing import Literal
 
 from corroborate.archive.schema import migrate, schema_version
 from corroborate.errors import CorroborateError, NotFoundError
-from corroborate.model import Article, format_datetime
+from corroborate.model import Article, format_datetime, parse_datetime
 from corroborate.text import normalize_for_matching
 
 __all__ = ["AddResult", "Archive", "ArticleSummary", "SearchHit"]
@@ -337,6 +337,21 @@ class Archive:
             (limit, offset),
         )
         return [ArticleSummary(**dict(r)) for r in rows]
+
+    def published_times(self, ids: Sequence[str]) -> dict[str, datetime | None]:
+        """Each article's publication time, by exact id, without loading the articles."""
+        out: dict[str, datetime | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = self.conn.execute(
+                f"SELECT id, published_at FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((r["id"], parse_datetime(r["published_at"])) for r in rows)
+        missing = [i for i in ids if i not in out]
+        if missing:
+            raise NotFoundError(f"no article {missing[0]!r} in the archive")
+        return out
 
     def iter_articles(self, ids: list[str] | None = None) -> Iterator[Article]:
         if ids is None:
