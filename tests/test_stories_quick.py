@@ -41,6 +41,18 @@ def test_a_phrase_never_runs_across_a_line_break() -> None:
     assert names == ["Quill Thanks Tolle For Support", "Bram Tolle", "Bank of Tarsia"]
 
 
+def test_names_keep_their_accented_letters() -> None:
+    text = "Élodie Brûlé met Łukasz Żelazny of the Banque Québécoise in Zürich."
+    names = [name for name, _, _ in capitalised_entities(text, 20)]
+    assert names == ["Élodie Brûlé", "Łukasz Żelazny", "Banque Québécoise", "Zürich"]
+
+
+def test_a_possessive_ends_a_phrase_and_hyphenated_names_are_people() -> None:
+    text = "Tarsia's Ada Quill-Tolle praised the Harbour Board's plan."
+    found = [(name, label) for name, label, _ in capitalised_entities(text, 20)]
+    assert found == [("Tarsia", "NORP"), ("Ada Quill-Tolle", "PERSON"), ("Harbour Board", "ORG")]
+
+
 def test_quick_features_need_no_spacy(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_spacy() -> None:
         raise AssertionError("spaCy must not be loaded for quick features")

@@ -22,7 +22,15 @@ def _split(words: str) -> list[str]:
     return words.split()
 
 
-_CAP = r"(?:[A-Z][a-z]+(?:['’-][A-Za-z]+)*|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)"
+# Letters beyond ASCII too ("Québécois", "Łódź", "Erdoğan"): Latin-1 and Latin Extended-A/B.
+_LATIN = [chr(c) for c in range(0xC0, 0x250) if chr(c).isalpha()]
+_UPPER = "A-Z" + "".join(c for c in _LATIN if c.isupper())
+_LOWER = "a-z" + "".join(c for c in _LATIN if not c.isupper())
+# A possessive ends the word ("Canada's Carney" is Canada, then Carney).
+_CAP = (
+    rf"(?:[{_UPPER}][{_LOWER}]+(?:['’-](?![sS]\b)[{_UPPER}{_LOWER}]+)*"
+    rf"|[{_UPPER}]{{2,}}|[A-Z]\.(?:[A-Z]\.)+)"
+)
 # Words of one phrase are joined by spaces or tabs only: a line break ends it (a
 # headline's last word and the body's first are two phrases, not one).
 _GAP = r"[^\S\n]"
@@ -88,6 +96,11 @@ def _split_titles(phrase: str) -> list[tuple[str, bool]]:
     return parts
 
 
+def _name_like(token: str) -> bool:
+    """Capitalised, then lower case, in each hyphenated part ("Yves-Francois")."""
+    return all(p[:1].isupper() and p[1:].islower() for p in token.split("-"))
+
+
 def _label(phrase: str, before: str) -> str:
     tokens = phrase.split()
     lowered = [t.lower().strip(".") for t in tokens]
@@ -97,7 +110,7 @@ def _label(phrase: str, before: str) -> str:
         return "ORG"
     if _HONORIFIC.search(before):
         return "PERSON"
-    if 2 <= len(tokens) <= 3 and all(t[:1].isupper() and t[1:].islower() for t in tokens):
+    if 2 <= len(tokens) <= 3 and all(_name_like(t) for t in tokens):
         return "PERSON"
     return "ORG" if len(tokens) > 1 else "NORP"
 
