@@ -1,6 +1,12 @@
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corroborate.text import (
+    _QUOTE_MAP,
     article_sentences,
     decode_bytes,
     fix_text,
@@ -69,3 +75,19 @@ def test_sentence_offsets_point_into_body() -> None:
 
 def test_words_fold_apostrophes() -> None:
     assert words("Canada’s 51st state, 67%") == ["canada's", "51", "st", "state", "67%"]
+
+
+_SPACES = list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u3000")
+
+
+def _fold_with_the_regex(text: str) -> str:
+    """normalize_for_matching as first written (quotes folded, then a regex)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@given(st.text(alphabet=st.sampled_from([*_SPACES, "a", "\u2019"]) | st.characters()))
+def test_normalize_collapses_whitespace_as_the_regex_would(text: str) -> None:
+    """Every kind of Unicode whitespace, in runs and at the ends."""
+    assert normalize_for_matching(text) == _fold_with_the_regex(text)

@@ -8,7 +8,7 @@ reader) works on the same typed data whatever format an article arrived in.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +37,12 @@ class Removal:
     paragraph: int = -1
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "text": self.text,
+            "rule": self.rule,
+            "reason": self.reason,
+            "paragraph": self.paragraph,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Removal:
@@ -109,7 +114,9 @@ class Article:
     def content_hash(self) -> str:
         return content_hash(self.title, self.paragraphs)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, known_hash: str | None = None) -> dict[str, Any]:
+        """A JSON-ready dict; ``known_hash``: its :attr:`content_hash`, when the caller
+        has it (computing it normalises every paragraph)."""
         data: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -122,7 +129,7 @@ class Article:
             elif isinstance(value, dict):
                 value = dict(value)
             data[f.name] = value
-        data["content_hash"] = self.content_hash
+        data["content_hash"] = known_hash or self.content_hash
         return data
 
     @classmethod

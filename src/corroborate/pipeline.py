@@ -341,8 +341,11 @@ def store(
     raw_lines = list(article.paragraphs)
     hashes = known.lines
     with archive.transaction():
-        article = _remove_template_lines(article, archive, options.template_min_articles, hashes)
-        result = archive.add(article, dedupe_key=dedupe_key)
+        kept = _remove_template_lines(article, archive, options.template_min_articles, hashes)
+        # Nothing removed: the hash taken before is the stored article's own.
+        own_hash = dedupe_key if kept is article else None
+        article = kept
+        result = archive.add(article, dedupe_key=dedupe_key, known_hash=own_hash)
         if result.status != "duplicate" and article.source:
             archive.count_lines(article.source, raw_lines, hashes)
     return IngestOutcome(

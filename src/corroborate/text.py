@@ -162,14 +162,15 @@ _QUOTE_MAP = str.maketrans(
         "\u2026": "...",
     }
 )
-_SPACES = re.compile(r"\s+")
 
 
 def normalize_for_matching(text: str) -> str:
     """Fold what should not count as a difference: quotes, dashes, spacing, width."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MAP)
-    return _SPACES.sub(" ", text).strip()
+    # Runs of whitespace to one space, ends trimmed (as re.sub(r"\s+", " ") then strip(),
+    # for every code point, about five times faster: this runs on every paragraph).
+    return " ".join(text.split())
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -168,7 +168,9 @@ class Archive:
                 self.conn.execute("COMMIT")
 
     # -- writing ---------------------------------------------------------
-    def add(self, article: Article, dedupe_key: str | None = None) -> AddResult:
+    def add(
+        self, article: Article, dedupe_key: str | None = None, known_hash: str | None = None
+    ) -> AddResult:
         """Store ``article`` (idempotent on content); returns what happened.
 
         Same content as any stored version: ``duplicate``. Same caller id, or
@@ -177,8 +179,10 @@ class Archive:
         id is the caller's id or the content hash. ``dedupe_key`` replaces the
         content hash as the identity of this version (the pipeline passes the hash
         taken before archive-dependent cleaning, so re-ingesting stays idempotent).
+        ``known_hash``: the article's own content hash, when the caller has it.
         """
-        digest = dedupe_key or article.content_hash
+        digest = dedupe_key or known_hash or article.content_hash
+        known_hash = known_hash or (None if dedupe_key else digest)
         now = datetime.now(UTC).isoformat()
         with self.transaction() as conn:
             known = conn.execute(
@@ -199,7 +203,7 @@ class Archive:
             if previous is None:
                 article.id = article.id or digest
                 article.version = 1
-                row = self._row(article, digest, now)
+                row = self._row(article, digest, now, known_hash)
                 conn.execute(
                     "INSERT INTO articles(id, content_hash, url, source, title, body, published_at,"
                     " ingested_at, version, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -209,7 +213,7 @@ class Archive:
             else:
                 article.id = previous["id"]
                 article.version = int(previous["version"]) + 1
-                row = self._row(article, digest, now)
+                row = self._row(article, digest, now, known_hash)
                 conn.execute(
                     "UPDATE articles SET content_hash=?, url=?, source=?, title=?, body=?,"
                     " published_at=?, ingested_at=?, version=?, record=? WHERE id=?",
@@ -224,7 +228,7 @@ class Archive:
             return AddResult(status, article.id, article.version)
 
     @staticmethod
-    def _row(article: Article, digest: str, now: str) -> tuple[object, ...]:
+    def _row(article: Article, digest: str, now: str, known_hash: str | None) -> tuple[object, ...]:
         return (
             article.id,
             digest,
@@ -235,7 +239,7 @@ class Archive:
             format_datetime(article.published_at),
             now,
             article.version,
-            json.dumps(article.to_dict(), ensure_ascii=False),
+            json.dumps(article.to_dict(known_hash), ensure_ascii=False),
         )
 
     def add_pending_link(self, url: str, found_in: str, title: str | None = None) -> bool:
