@@ -17,7 +17,6 @@ from typing import BinaryIO
 
 from corroborate.config import Limits
 from corroborate.errors import InputError
-from corroborate.fetch import fetch_url
 from corroborate.readers.base import RawInput
 
 __all__ = ["SourceItem", "expand_sources", "is_url", "read_limited_file"]
@@ -122,6 +121,8 @@ def expand_sources(
                 yield SourceItem("-", error=exc)
         elif is_url(source):
             try:
+                from corroborate.fetch import fetch_url  # httpx: loaded only for URLs
+
                 page = fetch_url(source, limits)
             except InputError as exc:
                 yield SourceItem(source, error=exc)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from corroborate.config import Context
 from corroborate.errors import UsageError
@@ -30,6 +29,9 @@ from corroborate.provenance.paraphrase import (
 )
 from corroborate.provenance.quotes import QuotedSentence, quoted_sentences
 from corroborate.text import STOPWORDS, Sentence, article_sentences
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = [
     "KINDS",
@@ -251,6 +253,8 @@ def prepare_articles(articles: Sequence[Article], ctx: Context, opts: AlignOptio
                 cols.append(vocab.setdefault(s, len(vocab)))
             sizes.append(len(sh))
             row += 1
+    from scipy import sparse  # loaded when first needed: a slow import
+
     matrix = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(row, max(len(vocab), 1))
     )

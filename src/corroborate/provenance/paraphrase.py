@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from corroborate.config import Context
 from corroborate.errors import CorroborateError, UsageError
@@ -30,6 +29,9 @@ from corroborate.provenance.lexical import (
     tokens_of,
 )
 from corroborate.provenance.trees import TreeEnsemble
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = [
     "FEATURE_NAMES",
@@ -177,6 +179,8 @@ def word_bags(tokens: Sequence[tuple[Tokens, Tokens]], vocab: dict[str, int]) ->
                 rows.append(r)
                 cols.append(size + k)
     data = np.ones(len(rows), dtype=np.float64)
+    from scipy import sparse  # loaded when first needed: a slow import
+
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(tokens), 2 * size))
 
 

@@ -14,12 +14,15 @@ did not make, while a missed paraphrase only costs a citation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
 
 from corroborate.summarize.units import Unit
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = ["SimilarityIndex", "content_jaccard", "similarity_matrix"]
 
@@ -33,6 +36,8 @@ def _content_matrix(units: Sequence[Unit]) -> sparse.csr_matrix:
         for stem in unit.content:
             rows.append(i)
             cols.append(vocab.setdefault(stem, len(vocab)))
+    from scipy import sparse  # loaded when first needed: a slow import
+
     return sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)),
         shape=(len(units), max(len(vocab), 1)),
