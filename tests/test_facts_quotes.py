@@ -89,6 +89,18 @@ def test_he_said_refers_to_the_person_a_later_sentence_opens_with() -> None:
     assert _speakers(paragraphs, ["Ann Lee", "Bob Cray"]) == ["lee", "cray"]
 
 
+def test_a_role_before_the_name_names_the_speaker() -> None:
+    paragraphs = [
+        "“Twelve firefighters were hurt,” fire chief Bram Tolle told reporters.",
+        "“The road is closed,” harbour police spokeswoman Ann Lee said on Monday.",
+    ]
+    assert _speakers(paragraphs, ["Bram Tolle", "Ann Lee"]) == ["tolle", "lee"]
+    # a role alone, or words that are no role, do not name anyone after the quote
+    paragraphs = ["“It was chaos,” said Ann Lee.", "“We pray,” the officer said."]
+    assert _speakers(paragraphs, ["Ann Lee"]) == ["lee", "lee"]
+    assert _speakers(["“We pray,” angry crowds near Ann Lee said."], ["Ann Lee"]) == [""]
+
+
 def test_quote_running_over_paragraphs_is_one_quote() -> None:
     paragraphs = ["“First part of it.", "“Second part,” Ann Lee said."]
     body = "\n\n".join(paragraphs)

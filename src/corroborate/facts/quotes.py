@@ -133,7 +133,7 @@ def _who_after(body: str, pos: int, limit: int) -> _Who | None:
         if low in SPEECH_VERBS:
             if k == 0:
                 return _phrase(body, base, rest, tokens[1:])
-            if any(t[2][0].islower() and t[2].lower() not in _SUBJECT_OK for t in tokens[:k]):
+            if not _subject_words_ok([t[2] for t in tokens[:k]]):
                 return None
             return _Who(body[base : base + e - len(word)].strip(" ,"), base, base + tokens[k][0])
         gap = rest[tokens[k - 1][1] if k else 0 : _s]
@@ -143,6 +143,22 @@ def _who_after(body: str, pos: int, limit: int) -> _Who | None:
         if re.search(r"[;!?]", gap) or ("." in gap and not abbreviation):
             return None
     return None
+
+
+def _subject_words_ok(words: list[str]) -> bool:
+    """Whether the words between a quote and its speech verb can name the speaker: names,
+    and lower-case words that are common in attributions ("the police") or, before a
+    name, a role with what it is of ("fire chief Bram Tolle", "health ministry
+    spokesman Al Ode"; "the officer said" alone names nobody in particular)."""
+    run: list[str] = []
+    for word in words:
+        if word[0].islower():
+            run.append(word.lower())
+            continue
+        if run and run[-1] not in _PERSONISH and any(w not in _SUBJECT_OK for w in run):
+            return False
+        run = []
+    return all(w in _SUBJECT_OK for w in run)
 
 
 _ABBREVIATED = frozenset({"mr", "mrs", "ms", "dr", "gov", "sen", "rep", "gen", "lt", "sgt", "st"})
