@@ -10,40 +10,17 @@ from corroborate.errors import UsageError
 from corroborate.facts import compare_story
 from corroborate.facts.compare_quantities import compare_quantities, compatible
 from corroborate.facts.entities import StoryEntityIndex
-from corroborate.facts.quantities import hedge_interval
-from corroborate.facts.records import ArticleFacts, Evidence, Quantity
+from corroborate.facts.records import Quantity
+from facts_fixtures import facts_of, quantity
 
 CONTEXT = ("earthquake", "kill", "province", "struck", "village")
 
 
 def _q(article: str, value: float, hedge: str | None = None, bound: str = "exact") -> Quantity:
-    lo, hi = hedge_interval(value, f"{value:g}", bound)
-    ev = Evidence(article, 0, 0, 3, f"{value:g}")
-    return Quantity(
-        value,
-        f"{value:g}",
-        "people",
-        hedge,
-        bound,
-        lo,
-        hi,
-        None,
-        "",
-        "level",
-        "killed",
-        None,
-        ev,
-        CONTEXT,
-    )
+    return quantity(article, value, f"{value:g}", hedge=hedge, bound=bound, context=CONTEXT)
 
 
-def _facts(*quantities: Quantity) -> list[ArticleFacts]:
-    out: dict[str, ArticleFacts] = {}
-    for q in quantities:
-        out.setdefault(q.evidence.article, ArticleFacts(q.evidence.article, "x")).quantities.append(
-            q
-        )
-    return list(out.values())
+_facts = facts_of
 
 
 INDEX = StoryEntityIndex({}, {})

@@ -17,9 +17,10 @@ from corroborate.facts.compare_quantities import (
     same_person,
 )
 from corroborate.facts.entities import StoryEntityIndex
-from corroborate.facts.quantities import SentenceRef, hedge_interval, quantities_in_sentence
-from corroborate.facts.records import ArticleFacts, Evidence, Quantity
+from corroborate.facts.quantities import SentenceRef, quantities_in_sentence
+from corroborate.facts.records import Evidence, Quantity
 from corroborate.text import Sentence
+from facts_fixtures import facts_of, quantity
 
 
 @pytest.fixture(scope="module")
@@ -47,33 +48,8 @@ def test_a_mother_of_twelve_counts_children(nlp: Any) -> None:
     assert (12.0, "children", "level") in _read(nlp, "Horton, a mother of 12, was shot dead.")
 
 
-def _q(article: str, value: float, text: str, unit: str = "people", **kw: Any) -> Quantity:
-    lo, hi = hedge_interval(value, text, "exact")
-    base = Quantity(
-        value,
-        text,
-        unit,
-        None,
-        "exact",
-        lo,
-        hi,
-        None,
-        "",
-        "level",
-        "killed",
-        None,
-        Evidence(article, 0, 0, len(text), text),
-        ("fire", "bank", "kill", "athens"),
-    )
-    return replace(base, **kw)
-
-
-def _facts(*quantities: Quantity) -> list[ArticleFacts]:
-    out: dict[str, ArticleFacts] = {}
-    for q in quantities:
-        out.setdefault(q.evidence.article, ArticleFacts(q.evidence.article, "x"))
-        out[q.evidence.article].quantities.append(q)
-    return list(out.values())
+_q = quantity
+_facts = facts_of
 
 
 INDEX = StoryEntityIndex({}, {})

@@ -3,47 +3,19 @@ description ("a 60-minute game") and an amount ("55 minutes"); hand-made facts."
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 from corroborate.facts.compare_quantities import StoryText, compare_quantities
 from corroborate.facts.entities import StoryEntityIndex
 from corroborate.facts.figure_kinds import attributive, different_kinds, is_part
-from corroborate.facts.quantities import hedge_interval
-from corroborate.facts.records import ArticleFacts, Evidence, Quantity
+from corroborate.facts.records import Quantity
 from corroborate.text import Sentence
+from facts_fixtures import facts_of, quantity
 
 INDEX = StoryEntityIndex({}, {})
 NONE: frozenset[str] = frozenset()
 
 
-def _q(article: str, value: float, text: str, unit: str = "people", **kw: Any) -> Quantity:
-    lo, hi = hedge_interval(value, text, "exact")
-    base = Quantity(
-        value,
-        text,
-        unit,
-        None,
-        "exact",
-        lo,
-        hi,
-        None,
-        "",
-        "level",
-        "killed",
-        None,
-        Evidence(article, 0, 0, len(text), text),
-        ("fire", "bank", "kill", "athens"),
-    )
-    return replace(base, **kw)
-
-
-def _facts(*quantities: Quantity) -> list[ArticleFacts]:
-    out: dict[str, ArticleFacts] = {}
-    for q in quantities:
-        out.setdefault(q.evidence.article, ArticleFacts(q.evidence.article, "x"))
-        out[q.evidence.article].quantities.append(q)
-    return list(out.values())
+_q = quantity
+_facts = facts_of
 
 
 def _statuses(a: Quantity, b: Quantity, text: StoryText | None = None) -> list[str]:
