@@ -60,8 +60,9 @@ def _limit_options(f):  # type: ignore[no-untyped-def]
         default=Limits().reader_time_budget_s,
         show_default=True,
         metavar="SECONDS",
-        help="Time one input may take to read (a very large feed on a slow machine "
-        "may need more); an input over it is an error, the others go on.",
+        help="Time one input may take to read, and each part of 250 articles of a long "
+        "one to clean (a very large feed on a slow machine may need more); an input "
+        "over it is an error, the others go on.",
     )(with_context)
 
 
