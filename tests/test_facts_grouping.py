@@ -44,6 +44,17 @@ def test_the_whole_a_part_is_counted_out_of_is_its_own_measure(nlp: Any) -> None
     assert (99.0, "member", "total") not in _read(nlp, "He was one of 99 members arrested.")
 
 
+def test_an_event_word_across_a_clause_break_is_not_the_counts_kind(nlp: Any) -> None:
+    """ "hurt" is what happened to the firefighters, not to the families."""
+    sentence = "Twelve firefighters were hurt and 40 families lost their homes."
+    kinds = {q.value: q.kind for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))}
+    assert kinds == {12.0: "injured", 40.0: ""}
+    # an event word after the count, in its own clause, still names its kind
+    sentence = "The storm claimed four lives and caused 140 residents to be evacuated."
+    kinds = {q.value: q.kind for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))}
+    assert kinds[140.0] == "displaced"
+
+
 def test_a_mother_of_twelve_counts_children(nlp: Any) -> None:
     assert (12.0, "children", "level") in _read(nlp, "Horton, a mother of 12, was shot dead.")
 

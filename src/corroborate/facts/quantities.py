@@ -240,9 +240,10 @@ def _unit_before(doc: Doc, lower: list[str], i: int) -> str:
 
 
 def _kind_near(lower: list[str], i: int, end: int) -> str:
-    """The event kind word nearest the number; a word before it that a clause break
-    ("claiming four lives and causing 140 residents to be evacuated") separates from
-    the number counts as further away than one after it in the same clause."""
+    """The event kind word nearest the number. A word before it that a clause break
+    separates from the number is another clause's ("claiming four lives and causing
+    140 residents to be evacuated"; "12 firefighters were hurt and 40 families lost
+    their homes": the families were not hurt), so it does not count."""
     best = ""
     best_distance = 99
     for k in range(max(0, i - 6), min(len(lower), end + 8)):
@@ -251,7 +252,7 @@ def _kind_near(lower: list[str], i: int, end: int) -> str:
             if k < i:
                 distance = i - k
                 if any(w in ("and", ",", ";", "but") for w in lower[k + 1 : i]):
-                    distance += 8
+                    continue
             else:
                 distance = k - end + 1
             if distance < best_distance:
