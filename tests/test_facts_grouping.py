@@ -55,6 +55,16 @@ def test_an_event_word_across_a_clause_break_is_not_the_counts_kind(nlp: Any) ->
     assert kinds[140.0] == "displaced"
 
 
+def test_the_speaker_is_not_what_a_figure_is_about(nlp: Any) -> None:
+    def about(sentence: str) -> list[str | None]:
+        return [q.entity for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))]
+
+    assert about("Some 40 families lost their homes, the Tarsia Harbour Board said.") == [None]
+    assert about("Some 40 families lost their homes in the Tarsia Harbour district.") == [
+        "the Tarsia Harbour"
+    ]
+
+
 def test_a_mother_of_twelve_counts_children(nlp: Any) -> None:
     assert (12.0, "children", "level") in _read(nlp, "Horton, a mother of 12, was shot dead.")
 

@@ -19,6 +19,7 @@ from corroborate.facts.lexicon import (
     MODAL_HEDGES,
     MONTHS,
     PEOPLE_UNITS,
+    SPEECH_VERBS,
     THRESHOLD_WORDS,
 )
 from corroborate.facts.numbers import SCALES, TENS, UNITS, granularity, parse_number
@@ -27,7 +28,7 @@ from corroborate.facts.records import Evidence, Quantity
 from corroborate.text import STOPWORDS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 __all__ = ["SentenceRef", "hedge_interval", "quantities_in_sentence", "unit_key"]
 
@@ -268,12 +269,17 @@ def _entity_about(doc: Doc, i: int, end: int, compound: bool = False) -> tuple[s
     after = [
         e
         for e in doc.ents
-        if e.start >= end and e.start - end <= (2 if compound else 6) and e.label_ in _ABOUT_LABELS
+        if e.start >= end
+        and e.start - end <= (2 if compound else 6)
+        and e.label_ in _ABOUT_LABELS
+        and not _speaker(doc, e)
     ]
     if compound and after:
         ent = after[0]
         return ent.text, entity_key(ent.text, ent.label_)
-    before = [e for e in doc.ents if e.end <= i and e.label_ in _ABOUT_LABELS]
+    before = [
+        e for e in doc.ents if e.end <= i and e.label_ in _ABOUT_LABELS and not _speaker(doc, e)
+    ]
     proper = _proper_run(doc, i)
     if proper is not None and (not before or proper[0] > before[-1].end):
         text = doc[proper[0] : proper[1]].text
@@ -294,6 +300,14 @@ def _entity_about(doc: Doc, i: int, end: int, compound: bool = False) -> tuple[s
         text = " ".join(nouns)
         return text, " ".join(unit_key(w) for w in text.lower().split())
     return None, ""
+
+
+def _speaker(doc: Doc, ent: Span) -> bool:
+    """Whether ``ent`` is who says the sentence ("…, fire chief Bram Tolle told
+    reporters", "said Ann Lee"): the figures are not about the speaker."""
+    near = [t.lower_ for t in doc[max(0, ent.start - 2) : ent.start]]
+    near += [t.lower_ for t in doc[ent.end : ent.end + 2]]
+    return any(w in SPEECH_VERBS for w in near)
 
 
 def _proper_run(doc: Doc, i: int) -> tuple[int, int] | None:
