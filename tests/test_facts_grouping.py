@@ -49,6 +49,11 @@ def test_an_event_word_across_a_clause_break_is_not_the_counts_kind(nlp: Any) ->
     sentence = "Twelve firefighters were hurt and 40 families lost their homes."
     kinds = {q.value: q.kind for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))}
     assert kinds == {12.0: "injured", 40.0: ""}
+    # nor is the other clause's subject what the families are
+    about = {
+        q.value: q.entity for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))
+    }
+    assert about[40.0] is None
     # an event word after the count, in its own clause, still names its kind
     sentence = "The storm claimed four lives and caused 140 residents to be evacuated."
     kinds = {q.value: q.kind for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))}

@@ -240,6 +240,9 @@ def _unit_before(doc: Doc, lower: list[str], i: int) -> str:
     return ""
 
 
+_CLAUSE_BREAKS = frozenset({"and", ",", ";", "but"})
+
+
 def _kind_near(lower: list[str], i: int, end: int) -> str:
     """The event kind word nearest the number. A word before it that a clause break
     separates from the number is another clause's ("claiming four lives and causing
@@ -252,7 +255,7 @@ def _kind_near(lower: list[str], i: int, end: int) -> str:
         if kind:
             if k < i:
                 distance = i - k
-                if any(w in ("and", ",", ";", "but") for w in lower[k + 1 : i]):
+                if any(w in _CLAUSE_BREAKS for w in lower[k + 1 : i]):
                     continue
             else:
                 distance = k - end + 1
@@ -291,7 +294,8 @@ def _entity_about(doc: Doc, i: int, end: int, compound: bool = False) -> tuple[s
         ent = after[0]
         return ent.text, entity_key(ent.text, ent.label_)
     nouns: list[str] = []
-    for tok in doc[:i]:
+    clause = max((t.i + 1 for t in doc[:i] if t.lower_ in _CLAUSE_BREAKS), default=0)
+    for tok in doc[clause:i]:  # the number's own clause: not another's subject
         if tok.tag_ in _NOUN_TAGS:
             nouns.append(tok.text)
         elif nouns:
