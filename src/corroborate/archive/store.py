@@ -181,8 +181,11 @@ class Archive:
         taken before archive-dependent cleaning, so re-ingesting stays idempotent).
         ``known_hash``: the article's own content hash, when the caller has it.
         """
-        digest = dedupe_key or known_hash or article.content_hash
-        known_hash = known_hash or (None if dedupe_key else digest)
+        own_hash: str | None
+        if dedupe_key is None:
+            own_hash = digest = known_hash or article.content_hash
+        else:
+            own_hash, digest = known_hash, dedupe_key
         now = datetime.now(UTC).isoformat()
         with self.transaction() as conn:
             known = conn.execute(
@@ -203,7 +206,7 @@ class Archive:
             if previous is None:
                 article.id = article.id or digest
                 article.version = 1
-                row = self._row(article, digest, now, known_hash)
+                row = self._row(article, digest, now, own_hash)
                 conn.execute(
                     "INSERT INTO articles(id, content_hash, url, source, title, body, published_at,"
                     " ingested_at, version, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -213,7 +216,7 @@ class Archive:
             else:
                 article.id = previous["id"]
                 article.version = int(previous["version"]) + 1
-                row = self._row(article, digest, now, known_hash)
+                row = self._row(article, digest, now, own_hash)
                 conn.execute(
                     "UPDATE articles SET content_hash=?, url=?, source=?, title=?, body=?,"
                     " published_at=?, ingested_at=?, version=?, record=? WHERE id=?",
@@ -228,7 +231,7 @@ class Archive:
             return AddResult(status, article.id, article.version)
 
     @staticmethod
-    def _row(article: Article, digest: str, now: str, known_hash: str | None) -> tuple[object, ...]:
+    def _row(article: Article, digest: str, now: str, own_hash: str | None) -> tuple[object, ...]:
         return (
             article.id,
             digest,
@@ -239,7 +242,7 @@ class Archive:
             format_datetime(article.published_at),
             now,
             article.version,
-            json.dumps(article.to_dict(known_hash), ensure_ascii=False),
+            json.dumps(article.to_dict(own_hash), ensure_ascii=False),
         )
 
     def add_pending_link(self, url: str, found_in: str, title: str | None = None) -> bool:
