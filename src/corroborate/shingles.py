@@ -25,8 +25,8 @@ _U64 = np.uint64
 _CHUNK_BYTES = 1 << 16  # texts are hashed in ~64 KB slices: the arrays stay in cache
 _POLY = _U64(0x100000001B3)
 _POLY_INV = _U64(pow(0x100000001B3, -1, 1 << 64))
-_GOLDEN = _U64(0x9E3779B97F4A7C15)
-_EMPTY = np.iinfo(np.uint32).max
+GOLDEN = _U64(0x9E3779B97F4A7C15)
+EMPTY = np.iinfo(np.uint32).max  # the signature value of a text without words
 
 
 def _byte_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -51,7 +51,7 @@ class Shingles:
         return np.diff(self.offsets)
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+def mix(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser: every input bit affects every output bit."""
     with np.errstate(over="ignore"):
         x = x ^ (x >> _U64(30))
@@ -102,7 +102,7 @@ class _Hasher:
             prefix[0] = 0
             np.cumsum(self.value[buf] * self.pow[: buf.size], out=prefix[1:])
             hashes = (prefix[ends] - prefix[starts]) * self.ipow[starts]
-        return _mix(hashes), starts
+        return mix(hashes), starts
 
 
 def word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -152,9 +152,9 @@ def shingle_hashes(texts: Sequence[str], shingle_words: int = 3) -> Shingles:
         with np.errstate(over="ignore"):
             combined = words[: w - k + 1].copy()
             for step in range(1, k):
-                combined = combined * _GOLDEN + words[step : w - k + 1 + step]
+                combined = combined * GOLDEN + words[step : w - k + 1 + step]
         keep = docs[: w - k + 1] == docs[k - 1 :]
-        hashes = _mix(combined[keep])
+        hashes = mix(combined[keep])
         owner = docs[: w - k + 1][keep]
     else:
         hashes = np.zeros(0, np.uint64)
@@ -169,13 +169,13 @@ def shingle_hashes(texts: Sequence[str], shingle_words: int = 3) -> Shingles:
             for step in range(k - 1):
                 position = word_starts[short] + step
                 inside = position < word_starts[short + 1]
-                extra[inside] = extra[inside] * _GOLDEN + words[position[inside]]
+                extra[inside] = extra[inside] * GOLDEN + words[position[inside]]
         counts[short] = 1
         placed = np.empty(int(counts.sum()), dtype=np.uint64)
         is_short = np.zeros(n_texts, dtype=bool)
         is_short[short] = True
         slot = np.repeat(is_short, counts)
-        placed[slot] = _mix(extra)
+        placed[slot] = mix(extra)
         placed[~slot] = hashes
         hashes = placed
     offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
@@ -188,7 +188,7 @@ def _numpy_minhash(shingles: Shingles, num_perm: int, seed: int) -> np.ndarray:
     a = rng.integers(0, 1 << 63, num_perm, dtype=np.uint64) * _U64(2) + _U64(1)
     b = rng.integers(0, 1 << 63, num_perm, dtype=np.uint64)
     counts = shingles.counts
-    out = np.full((counts.size, num_perm), _EMPTY, dtype=np.uint32)
+    out = np.full((counts.size, num_perm), EMPTY, dtype=np.uint32)
     offsets = shingles.offsets
     start = 0
     budget = max(1, (1 << 22) // num_perm)  # shingles per slice: ~32 MB of uint64
@@ -220,16 +220,16 @@ def _densify(sig: np.ndarray) -> np.ndarray:
     for lo in range(0, n, 8192):
         part = sig[lo : lo + 8192]
         doubled = np.concatenate((part, part), axis=1)
-        index = np.where(doubled != _EMPTY, np.arange(2 * k), 2 * k)
+        index = np.where(doubled != EMPTY, np.arange(2 * k), 2 * k)
         following = np.minimum.accumulate(index[:, ::-1], axis=1)[:, ::-1][:, :k]
         usable = following < 2 * k  # rows with at least one non-empty bin
         source = np.where(usable, following, 0) % k
         distance = np.where(usable, following - np.arange(k), 0).astype(np.uint64)
         values = np.take_along_axis(part, source, axis=1).astype(np.uint64)
         moved = (distance > 0) & usable
-        rehashed = (_mix(values * _GOLDEN + distance) >> _U64(32)).astype(np.uint32)
-        rehashed = np.minimum(rehashed, np.uint32(_EMPTY - 1))
-        out[lo : lo + 8192] = np.where(moved, rehashed, np.where(usable, part, _EMPTY))
+        rehashed = (mix(values * GOLDEN + distance) >> _U64(32)).astype(np.uint32)
+        rehashed = np.minimum(rehashed, np.uint32(EMPTY - 1))
+        out[lo : lo + 8192] = np.where(moved, rehashed, np.where(usable, part, EMPTY))
     return out
 
 
@@ -244,12 +244,12 @@ def _oph_minhash(shingles: Shingles, num_perm: int, seed: int, probes: int = 1) 
     """
     counts = shingles.counts
     n = counts.size
-    salts = _mix(np.arange(seed * 64 + 1, seed * 64 + 1 + probes, dtype=np.uint64))
-    hashes = _mix((shingles.hashes[None, :] ^ salts[:, None]).ravel())
+    salts = mix(np.arange(seed * 64 + 1, seed * 64 + 1 + probes, dtype=np.uint64))
+    hashes = mix((shingles.hashes[None, :] ^ salts[:, None]).ravel())
     owner = np.tile(np.repeat(np.arange(n, dtype=np.int64), counts), probes)
     bins = ((hashes >> _U64(32)) % _U64(num_perm)).astype(np.int64)
-    values = np.minimum(hashes & _U64(0xFFFFFFFF), _U64(_EMPTY - 1)).astype(np.uint32)
-    out = np.full(n * num_perm, _EMPTY, dtype=np.uint32)
+    values = np.minimum(hashes & _U64(0xFFFFFFFF), _U64(EMPTY - 1)).astype(np.uint32)
+    out = np.full(n * num_perm, EMPTY, dtype=np.uint32)
     np.minimum.at(out, owner * num_perm + bins, values)
     # Rotate along a fixed random order of the bins, so that the bins of one LSH
     # band (adjacent columns) do not borrow from each other.
@@ -281,8 +281,3 @@ def minhash(shingles: Shingles, backend: str, num_perm: int, seed: int, probes: 
     if backend == "rensa":
         return _rensa_minhash(shingles, num_perm, seed)
     return _numpy_minhash(shingles, num_perm, seed)
-
-
-EMPTY = _EMPTY  # the signature value of a text without words
-GOLDEN = _GOLDEN
-mix = _mix
