@@ -135,8 +135,9 @@ class Workspace:
                 else list(dict.fromkeys(article_ids))
             )
             todo = [i for i in wanted if i not in done and i not in self.index.entries]
-            published = self.archive.published_times(todo)  # not the articles: a big batch
-            todo.sort(key=lambda i: _arrival(published[i], i))  # may not fit in memory
+            # Ordered by one column, not by the articles: a big batch may not fit in memory.
+            published = self.archive.published_times(todo)
+            todo.sort(key=lambda i: _arrival(published[i], i))
             batches = [
                 todo[start : start + _FEATURE_BATCH]
                 for start in range(0, len(todo), _FEATURE_BATCH)
