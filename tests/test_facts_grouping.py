@@ -28,11 +28,12 @@ def nlp(ctx: Context) -> Any:
     return ctx.nlp.spacy()
 
 
+def _quantities(nlp: Any, sentence: str) -> list[Quantity]:
+    return quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))
+
+
 def _read(nlp: Any, sentence: str) -> list[tuple[float, str, str]]:
-    return [
-        (q.value, q.unit, q.role)
-        for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))
-    ]
+    return [(q.value, q.unit, q.role) for q in _quantities(nlp, sentence)]
 
 
 def test_the_whole_a_part_is_counted_out_of_is_its_own_measure(nlp: Any) -> None:
@@ -46,23 +47,21 @@ def test_the_whole_a_part_is_counted_out_of_is_its_own_measure(nlp: Any) -> None
 
 def test_an_event_word_across_a_clause_break_is_not_the_counts_kind(nlp: Any) -> None:
     """ "hurt" is what happened to the firefighters, not to the families."""
-    sentence = "Twelve firefighters were hurt and 40 families lost their homes."
-    kinds = {q.value: q.kind for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))}
+    found = _quantities(nlp, "Twelve firefighters were hurt and 40 families lost their homes.")
+    kinds = {q.value: q.kind for q in found}
     assert kinds == {12.0: "injured", 40.0: ""}
     # nor is the other clause's subject what the families are
-    about = {
-        q.value: q.entity for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))
-    }
+    about = {q.value: q.entity for q in found}
     assert about[40.0] is None
     # an event word after the count, in its own clause, still names its kind
     sentence = "The storm claimed four lives and caused 140 residents to be evacuated."
-    kinds = {q.value: q.kind for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))}
+    kinds = {q.value: q.kind for q in _quantities(nlp, sentence)}
     assert kinds[140.0] == "displaced"
 
 
 def test_the_speaker_is_not_what_a_figure_is_about(nlp: Any) -> None:
     def about(sentence: str) -> list[str | None]:
-        return [q.entity for q in quantities_in_sentence(nlp(sentence), SentenceRef("a", 0, 0))]
+        return [q.entity for q in _quantities(nlp, sentence)]
 
     assert about("Some 40 families lost their homes, the Tarsia Harbour Board said.") == [None]
     assert about("Some 40 families lost their homes in the Tarsia Harbour district.") == [
