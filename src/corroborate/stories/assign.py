@@ -384,9 +384,8 @@ class StoryIndex:
         """The candidate stories scored; ``keys``: the query's :func:`retrieval_keys`."""
         if keys is None:
             keys = retrieval_keys(query, self.options.retrieval)
-        ids = [
-            s for s in self.retrieval.candidates(keys, self.live_story) if self._in_window(query, s)
-        ]
+        found = self.retrieval.candidates(keys, self.live_story, self.profiles)
+        ids = [s for s in found if self._in_window(query, s)]
         profiles = [self.profiles[s] for s in ids]
         rows = story_signals(query, profiles, [self._recent(p) for p in profiles], self.stats)
         probs = self.model.probability(rows) if ids else np.zeros(0)

@@ -9,7 +9,7 @@ archive holds a thousand articles or a million.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,11 +54,15 @@ class CandidateIndex:
     postings: dict[str, dict[str, None]] = field(default_factory=dict)
 
     def candidates(
-        self, keys: Iterable[tuple[str, float]], resolve: Callable[[str], str | None]
+        self,
+        keys: Iterable[tuple[str, float]],
+        resolve: Callable[[str], str | None],
+        live_ids: Container[str] = (),
     ) -> list[str]:
         """Stories sharing the most key weight with the article, best first.
 
-        ``resolve`` maps a posted story id to its live id (after merges) or None.
+        ``resolve`` maps a posted story id to its live id (after merges) or None;
+        ids in ``live_ids`` are their own live id, and skip the call (most are).
         """
         keys = list(keys)
         posted: dict[str, float] = {}  # weight per posted id, added key by key
@@ -70,7 +74,7 @@ class CandidateIndex:
         shared: dict[str, list[str]] = {}  # live id -> its posted ids, when more than one
         first: dict[str, str] = {}
         for story_id, total in posted.items():
-            live = resolve(story_id)
+            live = story_id if story_id in live_ids else resolve(story_id)
             if live is None:
                 continue
             if live in first:
