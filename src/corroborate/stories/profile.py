@@ -279,9 +279,18 @@ class StoryProfile:
         if self._top is None:
             # Sorted as (-weight, key) tuples: heaviest first, ties by key, without a
             # key function per item (keys are unique, so the order is total).
+            # Grouped by the key's kind prefix inline, "misc" folded into "org" after
+            # (mention_group per key was most of this method's time).
             groups: dict[str, list[tuple[float, str]]] = {}
             for key, weight in self.key_weights.items():
-                groups.setdefault(mention_group(key), []).append((-weight, key))
+                kind = key.partition(":")[0]
+                items = groups.get(kind)
+                if items is None:
+                    items = groups[kind] = []
+                items.append((-weight, key))
+            misc = groups.pop("misc", None)
+            if misc is not None:
+                groups.setdefault("org", []).extend(misc)
             self._top = {
                 g: [(k, -w) for w, k in sorted(items)[:limit]] for g, items in groups.items()
             }
