@@ -43,7 +43,11 @@ def test_candidates_match_one_ordered_loop_with_merged_and_gone_stories() -> Non
         for story_id in rng.sample(stories, 5):
             live[story_id] = rng.choice([None, *stories[:4]])
         keys = [(k, rng.choice([0.1, 0.7, 1.3, 2.9, 1 / 3])) for k in rng.sample(vocab, 6)]
-        assert index.candidates(keys, live.__getitem__) == _ordered_scores(index, keys, live)
+        expected = _ordered_scores(index, keys, live)
+        assert index.candidates(keys, live.__getitem__) == expected
+        # The ids known to be their own live story skip ``resolve``: same answer.
+        own = {s for s, target in live.items() if target == s}
+        assert index.candidates(keys, live.__getitem__, own) == expected
 
 
 def test_candidates_count_a_key_once_per_posted_id_of_a_merged_story() -> None:
@@ -101,3 +105,28 @@ def test_features_pickle_with_every_field() -> None:
     assert len(features.__reduce__()[1]) == len(fields(StoryFeatures))
     mention = features.entities[0]
     assert len(mention.__reduce__()[1]) == len(fields(Mention))
+
+
+def test_idf_paths_agree_with_the_formula_and_each_other() -> None:
+    """Term idfs (kept log per term), key idfs one at a time and in arrays: all the
+    smoothed idf log((N + 1) / (df + 1)) + 1, and the two key paths bit for bit."""
+    from corroborate.stories.stats import CorpusStats
+
+    rng = random.Random(3)
+    stats = CorpusStats()
+    vocab = [f"w{i}" for i in range(300)]
+    keys = [f"person:p{i}" for i in range(40)]
+    for _ in range(1500):  # past the first table size, so the log table grows
+        terms = {w: float(rng.randint(1, 4)) for w in rng.sample(vocab, rng.randint(1, 30))}
+        stats.add_document(stats.term_vector(terms, grow=True), rng.sample(keys, 3))
+    n = stats.n_docs
+    ids = np.arange(len(stats.vocab))
+    dfs = np.array([stats._df[i] for i in ids])
+    expected = np.log((n + 1.0) / (dfs + 1.0)) + 1.0
+    assert np.allclose(stats.idf(ids), expected, rtol=0, atol=1e-12)
+    assert dfs.max() > 0 and np.ptp(stats.idf(ids)) > 0.5  # a real spread of frequencies
+    key_dfs = stats.key_dfs()[: len(stats.key_ids)]
+    one_by_one = np.array([stats.key_idf(k) for k in stats.key_ids])
+    assert np.array_equal(stats.df_idfs(key_dfs), one_by_one)
+    assert np.allclose(one_by_one, np.log((n + 1.0) / (key_dfs + 1.0)) + 1.0, rtol=0, atol=1e-12)
+    assert stats.key_idf("person:never-seen") == stats.df_idf(0)
