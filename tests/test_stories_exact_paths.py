@@ -130,3 +130,33 @@ def test_idf_paths_agree_with_the_formula_and_each_other() -> None:
     assert np.array_equal(stats.df_idfs(key_dfs), one_by_one)
     assert np.allclose(one_by_one, np.log((n + 1.0) / (key_dfs + 1.0)) + 1.0, rtol=0, atol=1e-12)
     assert stats.key_idf("person:never-seen") == stats.df_idf(0)
+
+
+def test_top_mentions_kept_up_to_date_equal_a_fresh_ranking() -> None:
+    """A story's top keys, updated member by member, are those ranked afresh from all
+    its weights: through growth, pruning (small limits) and removals."""
+    from corroborate.stories.profile import TOP_KEYS, Entry, ProfileLimits
+    from corroborate.stories.stats import TermVector
+
+    rng = random.Random(11)
+    names = [(kind, f"{kind}:k{i}") for i in range(40) for kind in ("person", "place", "misc")]
+    empty = TermVector(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.float32))
+    profile = StoryProfile("s1", ProfileLimits(terms=50, keys_per_group=12))
+    added: list[Entry] = []
+    for n in range(200):
+        mentions = [
+            Mention(key, kind, key, rng.randint(1, 3), rng.randint(0, 1))
+            for kind, key in rng.sample(names, 8)
+        ]
+        numbers = {str(rng.randint(1, 30)): rng.randint(1, 2) for _ in range(3)}
+        features = StoryFeatures(f"a{n}", "t", entities=mentions, numbers=numbers)
+        entry = Entry(features, empty, "s1")
+        if added and rng.random() < 0.1:
+            gone = added.pop(rng.randrange(len(added)))
+            profile.remove(gone.features.article_id, gone)
+        profile.add(f"a{n}", entry)
+        added.append(entry)
+        kept = profile.top_mentions()
+        profile._top = None
+        assert kept == profile.top_mentions()
+    assert max(len(v) for v in kept.values()) == TOP_KEYS

@@ -197,7 +197,9 @@ class StoryProfile:
     def _change(self, entry: Entry, sign: float, mentions: dict[str, float] | None = None) -> None:
         self._terms(entry.vector.ids, entry.vector.tf, sign)
         self.emb_sum += sign * entry.features.embedding.astype(np.float32)
-        _merge(self.key_weights, (entry.mentions if mentions is None else mentions).items(), sign)
+        if mentions is None:
+            mentions = entry.mentions
+        _merge(self.key_weights, mentions.items(), sign)
         when = entry.time
         if when is not None:
             if sign > 0:
@@ -207,7 +209,14 @@ class StoryProfile:
             else:
                 self.times.remove(when)
                 self._span = (min(self.times), max(self.times)) if self.times else None
-        self._bound()
+        top = self._top
+        if not self._bound() and sign > 0 and top is not None:
+            # Weights only grew, and only the article's keys': the new top keys are
+            # among the old top ones and the article's, so rank just those.
+            weights = self.key_weights
+            pairs = {key: weights[key] for items in top.values() for key, _ in items}
+            pairs.update((key, weights[key]) for key in mentions)
+            self._top = _top_of(pairs.items())
 
     def _terms(self, ids: np.ndarray, values: np.ndarray, sign: float) -> None:
         """Add (or subtract) a term vector into the summed one (sorted compact arrays).
@@ -247,14 +256,16 @@ class StoryProfile:
         keep = sums > 1e-6
         self.term_ids, self.term_sum = self.term_ids[keep], sums[keep]
 
-    def _bound(self) -> None:
-        """Prune the centroid and mention weights back to their limits when they double."""
+    def _bound(self) -> bool:
+        """Prune the centroid and mention weights back to their limits when they double;
+        drop every cached view. True when mention weights were pruned."""
         cap = self.limits.terms
         if self.term_ids.size > 2 * cap:
             top = np.sort(np.argsort(-self.term_sum, kind="stable")[:cap])
             self.term_ids, self.term_sum = self.term_ids[top], self.term_sum[top]
         per_group = self.limits.keys_per_group
-        if len(self.key_weights) > 2 * per_group * len(GROUPS):
+        pruned = len(self.key_weights) > 2 * per_group * len(GROUPS)
+        if pruned:
             groups: dict[str, list[tuple[str, float]]] = {}
             for key, weight in self.key_weights.items():
                 groups.setdefault(mention_group(key), []).append((key, weight))
@@ -269,31 +280,17 @@ class StoryProfile:
         self._emb_norm = None
         self._emb64 = None
         self._block = None
+        return pruned
 
-    def top_mentions(self, limit: int = 20) -> dict[str, list[tuple[str, float]]]:
-        """The story's most mentioned keys per group ("person", "num", ...), cached.
+    def top_mentions(self) -> dict[str, list[tuple[str, float]]]:
+        """The story's :data:`TOP_KEYS` most mentioned keys per group ("person", "num", ...),
+        heaviest first, ties by key; cached, and kept up to date as members are added.
 
         Comparing with the top few keys only keeps the cost per candidate flat
         however many members (and stray mentions) a story collects.
         """
         if self._top is None:
-            # Sorted as (-weight, key) tuples: heaviest first, ties by key, without a
-            # key function per item (keys are unique, so the order is total).
-            # Grouped by the key's kind prefix inline, "misc" folded into "org" after
-            # (mention_group per key was most of this method's time).
-            groups: dict[str, list[tuple[float, str]]] = {}
-            for key, weight in self.key_weights.items():
-                kind = key.partition(":")[0]
-                items = groups.get(kind)
-                if items is None:
-                    items = groups[kind] = []
-                items.append((-weight, key))
-            misc = groups.pop("misc", None)
-            if misc is not None:
-                groups.setdefault("org", []).extend(misc)
-            self._top = {
-                g: [(k, -w) for w, k in sorted(items)[:limit]] for g, items in groups.items()
-            }
+            self._top = _top_of(self.key_weights.items())
         return self._top
 
     def scaled_top(self) -> dict[str, list[tuple[str, float]]]:
@@ -359,6 +356,31 @@ class StoryProfile:
 
 # Mention groups a profile bounds separately (see mention_group).
 GROUPS = ("person", "place", "org", "num", "date")
+
+
+# Keys per mention group that :meth:`StoryProfile.top_mentions` keeps.
+TOP_KEYS = 20
+
+
+def _top_of(pairs: Iterable[tuple[str, float]]) -> dict[str, list[tuple[str, float]]]:
+    """The :data:`TOP_KEYS` heaviest (key, weight) pairs of each mention group, heaviest first.
+
+    Sorted as (-weight, key) tuples, ties by key, without a key function per item
+    (keys are unique, so the order is total); grouped by the key's kind prefix
+    inline, "misc" folded into "org" after (a mention_group call per key cost
+    more than the sort).
+    """
+    groups: dict[str, list[tuple[float, str]]] = {}
+    for key, weight in pairs:
+        kind = key.partition(":")[0]
+        items = groups.get(kind)
+        if items is None:
+            items = groups[kind] = []
+        items.append((-weight, key))
+    misc = groups.pop("misc", None)
+    if misc is not None:
+        groups.setdefault("org", []).extend(misc)
+    return {g: [(k, -w) for w, k in sorted(items)[:TOP_KEYS]] for g, items in groups.items()}
 
 
 def _merge(sums: dict[Any, float], items: Iterable[tuple[Any, float]], sign: float) -> None:
