@@ -67,6 +67,11 @@ def test_the_speaker_is_not_what_a_figure_is_about(nlp: Any) -> None:
     assert about("Some 40 families lost their homes in the Tarsia Harbour district.") == [
         "the Tarsia Harbour"
     ]
+    # nor is a speaker named by a plain noun before a speech verb
+    assert about("Rescuers said 40 families lost their homes.") == [None]
+    assert about("Volunteers told reporters that 40 families lost their homes.") == [None]
+    # a noun before the figure in its own clause still is
+    assert about("Rescuers said the harbour towns lost 40 boats.") == ["harbour towns"]
 
 
 def test_a_mother_of_twelve_counts_children(nlp: Any) -> None:

@@ -28,7 +28,7 @@ from corroborate.facts.records import Evidence, Quantity
 from corroborate.text import STOPWORDS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["SentenceRef", "hedge_interval", "quantities_in_sentence", "unit_key"]
 
@@ -294,8 +294,10 @@ def _entity_about(doc: Doc, i: int, end: int, compound: bool = False) -> tuple[s
         ent = after[0]
         return ent.text, entity_key(ent.text, ent.label_)
     nouns: list[str] = []
-    clause = max((t.i + 1 for t in doc[:i] if t.lower_ in _CLAUSE_BREAKS), default=0)
-    for tok in doc[clause:i]:  # the number's own clause: not another's subject
+    # The number's own clause: not another clause's subject, nor who says it
+    # ("Rescuers said 40 families ...").
+    clause = max((t.i + 1 for t in doc[:i] if _clause_edge(t)), default=0)
+    for tok in doc[clause:i]:
         if tok.tag_ in _NOUN_TAGS:
             nouns.append(tok.text)
         elif nouns:
@@ -304,6 +306,16 @@ def _entity_about(doc: Doc, i: int, end: int, compound: bool = False) -> tuple[s
         text = " ".join(nouns)
         return text, " ".join(unit_key(w) for w in text.lower().split())
     return None, ""
+
+
+def _clause_edge(tok: Token) -> bool:
+    """A clause break, a speech verb or a "that" opening a clause: what follows it is
+    what was said ("Rescuers said 40 ...", "... told reporters that 40 ...")."""
+    if tok.lower_ in _CLAUSE_BREAKS:
+        return True
+    if tok.lower_ == "that":
+        return tok.tag_ == "IN"
+    return tok.lower_ in SPEECH_VERBS and tok.tag_.startswith("VB")
 
 
 def _speaker(doc: Doc, ent: Span) -> bool:
