@@ -160,3 +160,39 @@ def test_top_mentions_kept_up_to_date_equal_a_fresh_ranking() -> None:
         profile._top = None
         assert kept == profile.top_mentions()
     assert max(len(v) for v in kept.values()) == TOP_KEYS
+
+
+def _linkage_reference(similarity: np.ndarray) -> tuple[list[int], list[int]]:
+    """Average linkage recomputing every pair's average at every merge."""
+    n = similarity.shape[0]
+    sums = similarity.astype(np.float64, copy=True)
+    counts = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    groups: list[list[int]] = [[i] for i in range(n)]
+    for _ in range(n - 2):
+        avg = sums / np.outer(counts, counts)
+        mask = np.outer(alive, alive)
+        np.fill_diagonal(mask, False)
+        avg = np.where(mask, avg, -np.inf)
+        i, j = (int(v) for v in np.unravel_index(int(np.argmax(avg)), avg.shape))
+        a, b = min(i, j), max(i, j)
+        sums[a, :] += sums[b, :]
+        sums[:, a] += sums[:, b]
+        counts[a] += counts[b]
+        alive[b] = False
+        groups[a].extend(groups[b])
+        groups[b] = []
+    left, right = (g for i, g in enumerate(groups) if alive[i])
+    return sorted(left), sorted(right)
+
+
+def test_average_linkage_updated_in_place_equals_recomputing_every_average() -> None:
+    from corroborate.stories.regroup import average_linkage_pair
+
+    rng = np.random.default_rng(5)
+    for trial in range(300):
+        n = int(rng.integers(2, 40))
+        # Half the trials draw from a few values, so ties decide merges too.
+        raw = rng.integers(0, 4, (n, n)) / 4 if trial % 2 else rng.random((n, n))
+        similarity = (raw + raw.T) / 2
+        assert average_linkage_pair(similarity) == _linkage_reference(similarity)

@@ -29,7 +29,14 @@ from corroborate.stories.stats import CorpusStats
 if TYPE_CHECKING:  # pragma: no cover
     from corroborate.stories.scoring import ScoreModel
 
-__all__ = ["RegroupOptions", "check_sizes", "find_split", "split_score", "two_groups"]
+__all__ = [
+    "RegroupOptions",
+    "average_linkage_pair",
+    "check_sizes",
+    "find_split",
+    "split_score",
+    "two_groups",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +84,24 @@ def _similarity(entries: Sequence[Entry], stats: CorpusStats) -> np.ndarray:
 
 def two_groups(entries: Sequence[Entry], stats: CorpusStats) -> tuple[list[int], list[int]]:
     """Indices of the two groups average-linkage clustering leaves last (O(n^2) numpy)."""
-    n = len(entries)
-    sums = _similarity(entries, stats)
+    return average_linkage_pair(_similarity(entries, stats))
+
+
+def average_linkage_pair(similarity: np.ndarray) -> tuple[list[int], list[int]]:
+    """The two groups average linkage leaves last, merging the most similar pair of
+    groups (the first in row order on a tie) until two remain; ``similarity``: an
+    (n x n) symmetric matrix, n >= 2."""
+    n = similarity.shape[0]
+    sums = similarity.astype(np.float64, copy=True)
     counts = np.ones(n)
     alive = np.ones(n, dtype=bool)
     groups: list[list[int]] = [[i] for i in range(n)]
+    # Average similarity of every pair of live groups, -inf on the diagonal and for
+    # merged-away groups; a merge changes only the merged group's row and column,
+    # so only those are recomputed (with the same operations as the whole matrix).
+    avg = sums / np.outer(counts, counts)
+    np.fill_diagonal(avg, -np.inf)
     for _ in range(n - 2):
-        avg = sums / np.outer(counts, counts)
-        mask = np.outer(alive, alive)
-        np.fill_diagonal(mask, False)
-        avg = np.where(mask, avg, -np.inf)
         i, j = (int(v) for v in np.unravel_index(int(np.argmax(avg)), avg.shape))
         a, b = min(i, j), max(i, j)
         sums[a, :] += sums[b, :]
@@ -95,6 +110,9 @@ def two_groups(entries: Sequence[Entry], stats: CorpusStats) -> tuple[list[int],
         alive[b] = False
         groups[a].extend(groups[b])
         groups[b] = []
+        avg[a, :] = np.where(alive, sums[a, :] / (counts[a] * counts), -np.inf)
+        avg[:, a] = np.where(alive, sums[:, a] / (counts * counts[a]), -np.inf)
+        avg[a, a] = avg[b, :] = avg[:, b] = -np.inf
     left, right = (g for i, g in enumerate(groups) if alive[i])
     return sorted(left), sorted(right)
 
