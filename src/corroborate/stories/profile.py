@@ -314,19 +314,20 @@ class StoryProfile:
             keys = self._mains[prefix] = [k for k, _ in top if k.startswith(prefix)][:2]
         return keys
 
-    def top_block(self, stats: CorpusStats, limit: int = 20) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`scaled_top` as two (groups x ``limit``) arrays: key ids in ``stats``, weights.
+    def top_block(self, stats: CorpusStats) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`scaled_top` as two (groups x :data:`TOP_KEYS`) arrays: key ids in
+        ``stats``, weights.
 
         Rows follow :data:`GROUPS`; unused cells hold key id -1 and weight 0.
         Cached until the story changes, so scoring stacks candidates instead of
         looping over their keys.
         """
         if self._block is None or self._block[0] is not stats:
-            ids = np.full((len(GROUPS), limit), -1, np.int64)
-            weights = np.zeros((len(GROUPS), limit))
+            ids = np.full((len(GROUPS), TOP_KEYS), -1, np.int64)
+            weights = np.zeros((len(GROUPS), TOP_KEYS))
             scaled = self.scaled_top()
             for row, group in enumerate(GROUPS):
-                items = scaled.get(group, ())[:limit]
+                items = scaled.get(group, ())
                 if items:
                     ids[row, : len(items)] = [stats.key_id(key) for key, _ in items]
                     weights[row, : len(items)] = [weight for _, weight in items]
