@@ -8,8 +8,7 @@ archive holds a thousand articles or a million.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,12 +56,13 @@ class CandidateIndex:
         self,
         keys: Iterable[tuple[str, float]],
         resolve: Callable[[str], str | None],
-        live_ids: Container[str] = (),
+        live_ids: Collection[str] = (),
     ) -> list[str]:
         """Stories sharing the most key weight with the article, best first.
 
         ``resolve`` maps a posted story id to its live id (after merges) or None;
-        ids in ``live_ids`` are their own live id, and skip the call (most are).
+        ids in ``live_ids`` (a set or dict, for a fast difference) are their own
+        live id and skip the call: most are.
         """
         keys = list(keys)
         posted: dict[str, float] = {}  # weight per posted id, added key by key
@@ -70,36 +70,56 @@ class CandidateIndex:
         for key, weight in keys:
             for story_id in postings(key, ()):
                 posted[story_id] = score(story_id, 0.0) + weight
-        scores: dict[str, float] = {}
-        shared: dict[str, list[str]] = {}  # live id -> its posted ids, when more than one
-        first: dict[str, str] = {}
-        for story_id, total in posted.items():
-            live = story_id if story_id in live_ids else resolve(story_id)
-            if live is None:
-                continue
-            if live in first:
-                shared.setdefault(live, [first[live]]).append(story_id)
+        others = set(posted).difference(live_ids)  # merged away or gone: rare
+        scores = posted if not others else self._resolved(keys, posted, others, resolve)
+        wanted = self.options.max_candidates
+        ids = list(scores)
+        if len(ids) > wanted:
+            # Only stories scoring at least the wanted-th best can rank: sort just those.
+            totals = np.fromiter(scores.values(), np.float64, len(ids))
+            floor = np.partition(totals, len(ids) - wanted)[len(ids) - wanted]
+            ids = [ids[i] for i in np.flatnonzero(totals >= floor).tolist()]
+        ranked = sorted(((sid, scores[sid]) for sid in ids), key=_best_first)
+        return [sid for sid, _ in ranked[:wanted]]
+
+    def _resolved(
+        self,
+        keys: list[tuple[str, float]],
+        posted: dict[str, float],
+        others: set[str],
+        resolve: Callable[[str], str | None],
+    ) -> dict[str, float]:
+        """``posted`` with each of ``others`` (ids not known live) counted in its live
+        story's sum, or dropped when its story is gone."""
+        scores = posted.copy()
+        for story_id in others:
+            del scores[story_id]
+        aliases: dict[str, list[str]] = {}  # live id -> its posted ids
+        # In set order: neither the ranking (a total order) nor a sum (each id of a key
+        # adds the same weight) depends on it.
+        for story_id in others:
+            live = resolve(story_id)
+            if live is not None:
+                aliases.setdefault(live, [live] if live in scores else []).append(story_id)
+        merged: dict[str, str] = {}  # posted id -> its live story, when it has several
+        for live, ids in aliases.items():
+            if len(ids) == 1:
+                scores[live] = posted[ids[0]]
             else:
-                first[live] = story_id
-                scores[live] = total
-        # A story and one merged into it both posted: their weights go into one sum,
-        # added key by key as one loop over all postings would (same bits).
-        for live, ids in shared.items():
-            total = 0.0
+                merged.update(dict.fromkeys(ids, live))
+                scores[live] = 0.0
+        if merged:
+            # A story and one merged into it both posted: their weights go into one
+            # sum, added key by key as one loop over all postings would (same bits;
+            # within a key every id adds the same weight, so set order is no matter).
+            postings = self.postings.get
             for key, weight in keys:
                 stories = postings(key)
                 if stories:
-                    for story_id in ids:
-                        if story_id in stories:
-                            total += weight
-            scores[live] = total
-        wanted = self.options.max_candidates
-        if len(scores) > wanted:
-            # Only stories scoring at least the wanted-th best can rank: sort just those.
-            floor = heapq.nlargest(wanted, scores.values())[-1]
-            scores = {sid: total for sid, total in scores.items() if total >= floor}
-        ranked = sorted(scores.items(), key=_best_first)
-        return [sid for sid, _ in ranked[:wanted]]
+                    for story_id in stories.keys() & merged.keys():
+                        live = merged[story_id]
+                        scores[live] += weight
+        return scores
 
     def post(self, story_id: str, keys: Iterable[tuple[str, float]]) -> None:
         """Record that ``story_id`` now uses these keys (most recent last)."""
