@@ -70,7 +70,7 @@ class CandidateIndex:
         for key, weight in keys:
             for story_id in postings(key, ()):
                 posted[story_id] = score(story_id, 0.0) + weight
-        others = set(posted).difference(live_ids)  # merged away or gone: rare
+        others = set(posted).difference(live_ids)  # merged away or gone: a few per lookup
         scores = posted if not others else self._resolved(keys, posted, others, resolve)
         wanted = self.options.max_candidates
         ids = list(scores)
