@@ -181,6 +181,15 @@ def load_cross_encoder() -> CrossEncoder:
     with resources.files("corroborate.provenance").joinpath(ADAPTER_FILE).open("rb") as f:
         adapter = dict(np.load(f))
     layers = int(config["num_hidden_layers"])
+    wanted = {"scale", "blend", "threshold", "head.weight", "head.bias"}
+    wanted |= {
+        f"{n}.{part}.{ab}" for n in range(layers) for part in ("query", "value") for ab in "ab"
+    }
+    if not wanted <= adapter.keys():
+        missing = ", ".join(sorted(wanted - adapter.keys()))
+        raise CorroborateError(
+            f"{ADAPTER_FILE} lacks {missing}; rerun benchmarks/train_cross_encoder.py"
+        )
     for layer in range(layers):
         for part in ("query", "value"):
             name = f"encoder.layer.{layer}.attention.self.{part}.weight"

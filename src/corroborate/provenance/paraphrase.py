@@ -274,8 +274,8 @@ def score_pairs(
     """Score many sentence pairs at once (embeddings are batched).
 
     ``scorer`` is one of :data:`SCORERS`. The cross-encoder reads each pair as
-    one input (slower: about a hundred pairs a second on two cores, against
-    thousands) and is blended with the lexical scorer's probability; it needs
+    one input (about ten pairs a second on two cores, against about a thousand
+    for the lexical scorer) and is blended with the lexical scorer's probability; it needs
     the all-MiniLM-L6-v2 package and fails with its install command without it.
     """
     if scorer not in SCORERS:
