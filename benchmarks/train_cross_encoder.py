@@ -192,15 +192,13 @@ def load_base() -> tuple[dict[str, torch.Tensor], Tokenizer, dict[str, int]]:
 def best_blend(lexical: np.ndarray, cross: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     """Blend weight of the cross-encoder and threshold with the best accuracy (ties: the
     larger weight, then the cut nearest 0.5)."""
-    best = (-1.0, 0.0, 0.0, 0.5)
+    scored = []
     for weight in np.linspace(0.0, 1.0, 11):
         probs = weight * cross + (1 - weight) * lexical
         for cut in np.linspace(0.3, 0.7, 41):
-            acc = float(((probs >= cut) == y).mean())
-            key = (acc, weight, -abs(cut - 0.5))
-            if key > (best[0], best[1], -abs(best[3] - 0.5)):
-                best = (acc, float(weight), -abs(cut - 0.5), float(cut))
-    return best[1], best[3], best[0]
+            scored.append((float(((probs >= cut) == y).mean()), float(weight), float(cut)))
+    acc, weight, cut = max(scored, key=lambda s: (s[0], s[1], -abs(s[2] - 0.5)))
+    return weight, cut, acc
 
 
 def fit_adapter(
