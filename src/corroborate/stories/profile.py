@@ -266,14 +266,8 @@ class StoryProfile:
         per_group = self.limits.keys_per_group
         pruned = len(self.key_weights) > 2 * per_group * len(GROUPS)
         if pruned:
-            groups: dict[str, list[tuple[str, float]]] = {}
-            for key, weight in self.key_weights.items():
-                groups.setdefault(mention_group(key), []).append((key, weight))
-            self.key_weights = {
-                k: w
-                for items in groups.values()
-                for k, w in sorted(items, key=lambda kv: (-kv[1], kv[0]))[:per_group]
-            }
+            kept = _top_of(self.key_weights.items(), per_group)
+            self.key_weights = {k: w for items in kept.values() for k, w in items}
         self._top = None
         self._scaled = None
         self._mains = {}
@@ -363,8 +357,10 @@ GROUPS = ("person", "place", "org", "num", "date")
 TOP_KEYS = 20
 
 
-def _top_of(pairs: Iterable[tuple[str, float]]) -> dict[str, list[tuple[str, float]]]:
-    """The :data:`TOP_KEYS` heaviest (key, weight) pairs of each mention group, heaviest first.
+def _top_of(
+    pairs: Iterable[tuple[str, float]], limit: int = TOP_KEYS
+) -> dict[str, list[tuple[str, float]]]:
+    """The ``limit`` heaviest (key, weight) pairs of each mention group, heaviest first.
 
     Sorted as (-weight, key) tuples, ties by key, without a key function per item
     (keys are unique, so the order is total); grouped by the key's kind prefix
@@ -381,7 +377,7 @@ def _top_of(pairs: Iterable[tuple[str, float]]) -> dict[str, list[tuple[str, flo
     misc = groups.pop("misc", None)
     if misc is not None:
         groups.setdefault("org", []).extend(misc)
-    return {g: [(k, -w) for w, k in sorted(items)[:TOP_KEYS]] for g, items in groups.items()}
+    return {g: [(k, -w) for w, k in sorted(items)[:limit]] for g, items in groups.items()}
 
 
 def _merge(sums: dict[Any, float], items: Iterable[tuple[Any, float]], sign: float) -> None:
