@@ -37,6 +37,10 @@ def stage_table(section: dict[str, Any]) -> list[str]:
         note = row["note"]
         if "main_cpu_ms_per_article" in row:  # the cli section: the ingest process alone
             note += f"; main process {row['main_cpu_ms_per_article']:.3f} ms CPU/article"
+        walls = row.get("wall_s_runs", [])
+        if len(walls) > 1:  # recorded since 7 December 2026
+            n = row["articles"]
+            note += f"; runs {n / max(walls):,.0f}–{n / min(walls):,.0f}/s wall"
         out.append(
             f"| {row['stage']} | {row['articles']:,} | {row['runs']} | "
             f"{row['articles_per_s_wall']:,.0f} | {row['articles_per_s_cpu']:,.0f} | "

@@ -48,6 +48,7 @@ class Timing:
     runs: int = 1
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    wall_runs: tuple[float, ...] = ()  # each run's wall seconds, to show the spread
 
     @property
     def per_s_wall(self) -> float:
@@ -66,6 +67,7 @@ class Timing:
             "articles_per_s_wall": round(self.per_s_wall, 1),
             "articles_per_s_cpu": round(self.per_s_cpu, 1),
             "runs": self.runs,
+            "wall_s_runs": [round(w, 4) for w in self.wall_runs],
             "note": self.note,
             **self.extra,
         }
@@ -88,9 +90,18 @@ def timed(
             + (after.children_user - before.children_user)
             + (after.children_system - before.children_system)
         )
-    timing = Timing(stage, articles, statistics.median(walls), statistics.median(cpus), runs, note)
+    timing = Timing(
+        stage,
+        articles,
+        statistics.median(walls),
+        statistics.median(cpus),
+        runs,
+        note,
+        wall_runs=tuple(walls),
+    )
+    spread = f", runs {articles / max(walls):.1f}-{articles / min(walls):.1f}/s" if runs > 1 else ""
     print(
-        f"  {stage}: {timing.per_s_wall:.1f}/s wall, {timing.per_s_cpu:.1f}/s cpu "
+        f"  {stage}: {timing.per_s_wall:.1f}/s wall{spread}, {timing.per_s_cpu:.1f}/s cpu "
         f"({runs} runs; load {os.getloadavg()[0]:.1f}; {time.strftime('%H:%M:%S')})",
         flush=True,
     )
