@@ -19,6 +19,8 @@ RESULTS = Path(__file__).resolve().parent / "results" / "perf_suite.json"
 def _load(section: dict[str, Any]) -> str:
     load = section.get("load_average_after")
     when = section.get("measured_at", "?")
+    if "code" in section:  # recorded since 7 December 2026
+        when += f" at {section['code']}"
     if not load:
         return f"measured {when}"
     return f"measured {when}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"

@@ -451,6 +451,25 @@ def print_tables(results: dict[str, Any]) -> None:
         print(f"   peak RSS {results['assign']['peak_rss_mb']} MB")
 
 
+def code_version() -> str:
+    """The commit of the measured source tree, with "+ uncommitted changes" when ``src``
+    differs from it (the figures belong to that code, not to a later one)."""
+    git = ["git", "-C", str(Path(__file__).resolve().parent)]
+    try:
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            [*git, "status", "--porcelain", "--", "../src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return f"unknown ({exc})"
+    return f"{head} + uncommitted changes" if changed else head
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sections", default="reuters,cli,neardup,scale,assign")
@@ -501,7 +520,9 @@ def main() -> None:
         for name in wanted:
             print(f"== running {name}", flush=True)
             started = time.perf_counter()
+            code = code_version()
             results[name] = SECTIONS[name](args, Path(scratch))
+            results[name]["code"] = code
             results[name]["section_wall_s"] = round(time.perf_counter() - started, 1)
             results[name]["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
             results[name]["load_average_after"] = os.getloadavg()
