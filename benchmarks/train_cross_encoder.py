@@ -56,11 +56,17 @@ try:
 except ImportError:  # pragma: no cover - a training-only dependency
     sys.exit("train_cross_encoder.py needs torch: pip install torch==2.13.0 (a CPU build)")
 
+from sklearn.metrics import log_loss
 from tokenizers import Tokenizer
 
 from corroborate.config import Context
 from corroborate.errors import CorroborateError
-from corroborate.provenance.cross_encoder import ADAPTED, ADAPTER_FILE, read_base_model
+from corroborate.provenance.cross_encoder import (
+    ADAPTED,
+    ADAPTER_FILE,
+    fold_adapter,
+    read_base_model,
+)
 from train_paraphrase import (
     MRPC,
     N_NEGATIVES,
@@ -231,12 +237,6 @@ def best_blend(lexical: np.ndarray, cross: np.ndarray, y: np.ndarray) -> tuple[f
     return weight, cut, acc
 
 
-def log_loss(probs: np.ndarray, y: np.ndarray) -> float:
-    """Mean negative log-likelihood: steadier than accuracy on a few hundred pairs."""
-    p = np.clip(probs, 1e-7, 1 - 1e-7)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-
-
 def fit_adapter(
     base: dict[str, torch.Tensor],
     tokenizer: Tokenizer,
@@ -275,9 +275,25 @@ def fit_adapter(
         acc, f1 = acc_f1(probs, held[1])
         print(
             f"epoch {epoch + 1}: held-out 10 % of train {100 * acc:.2f} / {100 * f1:.2f}, "
-            f"log loss {log_loss(probs, held[1]):.4f} ({elapsed:.0f} s)"
+            f"log loss {log_loss(held[1], probs, labels=[0, 1]):.4f} ({elapsed:.0f} s)"
         )
     return model
+
+
+def check_numpy_forward(
+    model: AdaptedEncoder,
+    tokenizer: Tokenizer,
+    arrays: dict[str, np.ndarray],
+    pairs: list[tuple[str, str]],
+) -> float:
+    """Exit unless the scorer's numpy forward with ``arrays`` folded in gives the torch
+    model's probabilities on ``pairs`` (within 1e-5); return the largest difference."""
+    scorer = fold_adapter(read_base_model(), arrays)
+    gap = float(np.abs(predict(model, tokenizer, pairs) - scorer.probability(pairs)).max())
+    print(f"numpy forward against torch on {len(pairs)} held-out pairs: largest gap {gap:.1e}")
+    if gap > 1e-5:
+        sys.exit("the numpy forward disagrees with the fitted model; nothing written")
+    return gap
 
 
 def main() -> None:
@@ -309,8 +325,8 @@ def main() -> None:
     held_y = np.array([train[i].label for i in held])
     targets = tuple(t for t in args.targets.split(",") if t)
     unknown = sorted(set(targets) - ADAPTED.keys())
-    if unknown:
-        sys.exit(f"unknown --targets {', '.join(unknown)}; valid: {', '.join(ADAPTED)}")
+    if unknown or not targets:
+        sys.exit(f"unknown or no --targets {', '.join(unknown)}; valid: {', '.join(ADAPTED)}")
     fit = FitOptions(targets, args.rank, args.epochs, args.learning_rate)
     model = fit_adapter(base, tokenizer, config, fit_on, fit, (held_pairs, held_y))
     cross = predict(model, tokenizer, held_pairs)
@@ -337,6 +353,7 @@ def main() -> None:
             arrays[f"{layer}.{part}.b"] = update[part].b.detach().numpy()
     arrays["head.weight"] = model.head.weight.detach().numpy()
     arrays["head.bias"] = model.head.bias.detach().numpy()
+    check_numpy_forward(model, tokenizer, arrays, held_pairs[:64])
     np.savez_compressed(args.out, **arrays)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
 

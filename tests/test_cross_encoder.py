@@ -73,6 +73,9 @@ def test_an_adapter_with_an_unknown_or_missing_update_fails_naming_it() -> None:
         fold_adapter(base, {**adapter, "0.gate.a": adapter["0.query.a"]})
     with pytest.raises(CorroborateError, match=r"lacks 5\.query\.b"):
         fold_adapter(base, {k: v for k, v in adapter.items() if k != "5.query.b"})
+    for stray in ("6.query.a", "0.query"):  # a seventh layer; no factor named
+        with pytest.raises(CorroborateError, match=f"fit no layer of the base model: {stray}"):
+            fold_adapter(base, {**adapter, stray: adapter["0.query.a"]})
     assert fold_adapter(base, adapter).threshold == float(adapter["threshold"])
 
 

