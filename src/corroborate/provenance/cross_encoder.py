@@ -160,7 +160,8 @@ class CrossEncoder:
         q = split("attention.self.query")
         k = split("attention.self.key")
         v = split("attention.self.value")
-        att = q @ k.transpose(0, 1, 3, 2) / np.sqrt(hd) + mask_bias
+        # A float32 scale: a numpy float64 scalar would turn every later step into float64.
+        att = q @ k.transpose(0, 1, 3, 2) * np.float32(1.0 / np.sqrt(hd)) + mask_bias
         att = np.exp(att - att.max(-1, keepdims=True))
         att /= att.sum(-1, keepdims=True)
         ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, t, d)
