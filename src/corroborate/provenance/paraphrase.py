@@ -274,7 +274,7 @@ def score_pairs(
     """Score many sentence pairs at once (embeddings are batched).
 
     ``scorer`` is one of :data:`SCORERS`. The cross-encoder reads each pair as
-    one input (about ten pairs a second on two cores, against about a thousand
+    one input (about twenty pairs a second on two cores, against about a thousand
     for the lexical scorer) and is blended with the lexical scorer's probability; it needs
     the all-MiniLM-L6-v2 package and fails with its install command without it.
     """
