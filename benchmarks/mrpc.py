@@ -42,12 +42,14 @@ def standard_errors(pred: np.ndarray, y: np.ndarray, resamples: int = 1000) -> t
 
 
 def figures(pred: np.ndarray, y: np.ndarray) -> str:
+    """Accuracy and F1 of the predictions, each with its standard error, as printed."""
     acc, f1 = acc_f1(pred, y)
     se_acc, se_f1 = standard_errors(pred, y)
     return f"accuracy {acc:.1%} (SE {se_acc:.1%})  F1 {f1:.1%} (SE {se_f1:.1%})"
 
 
 def median_seconds(work: Callable[[], object], runs: int) -> float:
+    """Median wall seconds of ``runs`` calls of ``work``."""
     timings = []
     for _ in range(runs):
         t0 = time.perf_counter()

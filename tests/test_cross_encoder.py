@@ -126,6 +126,18 @@ def test_a_changed_figure_or_subject_is_not_a_paraphrase_and_a_rewording_is() ->
 
 
 @needs_model
+def test_the_forward_pass_stays_in_float32() -> None:
+    # A float64 scalar anywhere in a layer turns the rest of the pass into float64,
+    # which once made scoring 2.1 times slower.
+    scorer = load_cross_encoder()
+    x = np.random.default_rng(0).standard_normal((2, 7, 384)).astype(np.float32)
+    mask_bias = np.zeros((2, 1, 1, 7), np.float32)
+    for layer in range(scorer.layers):
+        x = scorer._layer(x, mask_bias, layer)
+        assert x.dtype == np.float32, f"layer {layer} gave {x.dtype}"
+
+
+@needs_model
 def test_the_score_does_not_depend_on_which_sentence_comes_first() -> None:
     a = "Shares of the airline fell 4 percent in early trading after the strike was announced."
     b = "The airline's stock dropped 4 percent early on after a strike was called."
