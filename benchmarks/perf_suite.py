@@ -452,21 +452,21 @@ def print_tables(results: dict[str, Any]) -> None:
 
 
 def code_version() -> str:
-    """The commit of the measured source tree, with "+ uncommitted changes" when ``src``
-    differs from it (the figures belong to that code, not to a later one)."""
-    git = ["git", "-C", str(Path(__file__).resolve().parent)]
+    """The commit of the corroborate package being measured (the imported one, wherever
+    it lives), with "+ uncommitted changes" when its files differ from that commit."""
+    import corroborate
+
+    package = Path(corroborate.__file__).resolve().parent
+    git = ["git", "-C", str(package)]
     try:
         head = subprocess.run(
             [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
         changed = subprocess.run(
-            [*git, "status", "--porcelain", "--", "../src"],
-            capture_output=True,
-            text=True,
-            check=True,
+            [*git, "status", "--porcelain", "--", "."], capture_output=True, text=True, check=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as exc:
-        return f"unknown ({exc})"
+        return f"unknown: {package} is not in a git checkout ({exc})"
     return f"{head} + uncommitted changes" if changed else head
 
 
