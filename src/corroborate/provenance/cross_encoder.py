@@ -154,22 +154,21 @@ class CrossEncoder:
         b, t, d = x.shape
         hd = d // self.heads
 
-        def split(name: str) -> np.ndarray:
-            return self._dense(x, p + name).reshape(b, t, self.heads, hd).transpose(0, 2, 1, 3)
+        def dense(inputs: np.ndarray, part: str) -> np.ndarray:
+            return self._dense(inputs, p + ADAPTED[part])
 
-        q = split("attention.self.query")
-        k = split("attention.self.key")
-        v = split("attention.self.value")
+        def split(part: str) -> np.ndarray:
+            return dense(x, part).reshape(b, t, self.heads, hd).transpose(0, 2, 1, 3)
+
+        q, k, v = split("query"), split("key"), split("value")
         # A float32 scale: a numpy float64 scalar would turn every later step into float64.
         att = q @ k.transpose(0, 1, 3, 2) * np.float32(1.0 / np.sqrt(hd)) + mask_bias
         att = np.exp(att - att.max(-1, keepdims=True))
         att /= att.sum(-1, keepdims=True)
         ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, t, d)
-        x = self._norm(
-            x + self._dense(ctx, p + "attention.output.dense"), p + "attention.output.LayerNorm"
-        )
-        h = _gelu(self._dense(x, p + "intermediate.dense"))
-        return self._norm(x + self._dense(h, p + "output.dense"), p + "output.LayerNorm")
+        x = self._norm(x + dense(ctx, "attention_output"), p + "attention.output.LayerNorm")
+        h = _gelu(dense(x, "intermediate"))
+        return self._norm(x + dense(h, "output"), p + "output.LayerNorm")
 
 
 @dataclass(frozen=True)
