@@ -66,6 +66,7 @@ from corroborate.errors import CorroborateError
 from corroborate.provenance.cross_encoder import (
     ADAPTED,
     ADAPTER_FILE,
+    BaseModel,
     fold_adapter,
     read_base_model,
 )
@@ -214,7 +215,9 @@ def predict(
     return np.asarray(0.5 * (out[0] + out[1]), dtype=np.float64)
 
 
-def load_base() -> tuple[dict[str, torch.Tensor], Tokenizer, dict[str, int]]:
+def load_base() -> tuple[BaseModel, dict[str, torch.Tensor], dict[str, int]]:
+    """The base model (read once: fitting and the final check both use it), its weights
+    as tensors sharing the arrays' memory, and its layout."""
     try:
         base = read_base_model()
     except CorroborateError as exc:
@@ -224,7 +227,7 @@ def load_base() -> tuple[dict[str, torch.Tensor], Tokenizer, dict[str, int]]:
         "layers": base.config["num_hidden_layers"],
         "heads": base.config["num_attention_heads"],
     }
-    return weights, base.tokenizer, layout
+    return base, weights, layout
 
 
 def best_blend(lexical: np.ndarray, cross: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -284,14 +287,14 @@ def fit_adapter(
 
 def check_numpy_forward(
     model: AdaptedEncoder,
-    tokenizer: Tokenizer,
+    base: BaseModel,
     arrays: dict[str, np.ndarray],
     pairs: list[tuple[str, str]],
 ) -> float:
     """Exit unless the scorer's numpy forward with ``arrays`` folded in gives the torch
     model's probabilities on ``pairs`` (within 1e-5); return the largest difference."""
-    scorer = fold_adapter(read_base_model(), arrays)
-    gap = float(np.abs(predict(model, tokenizer, pairs) - scorer.probability(pairs)).max())
+    scorer = fold_adapter(base, arrays)
+    gap = float(np.abs(predict(model, base.tokenizer, pairs) - scorer.probability(pairs)).max())
     print(f"numpy forward against torch on {len(pairs)} held-out pairs: largest gap {gap:.1e}")
     if gap > 1e-5:
         sys.exit("the numpy forward disagrees with the fitted model; nothing written")
@@ -317,7 +320,8 @@ def main() -> None:
     torch.manual_seed(0)
     random.seed(0)
     torch.set_num_threads(2)
-    base, tokenizer, config = load_base()
+    base_model, tensors, config = load_base()
+    tokenizer = base_model.tokenizer
     train = read_mrpc("train")
     order = list(range(len(train)))
     random.shuffle(order)
@@ -330,7 +334,7 @@ def main() -> None:
     if unknown or not targets:
         sys.exit(f"unknown or no --targets {', '.join(unknown)}; valid: {', '.join(ADAPTED)}")
     fit = FitOptions(targets, args.rank, args.epochs, args.learning_rate)
-    model = fit_adapter(base, tokenizer, config, fit_on, fit, (held_pairs, held_y))
+    model = fit_adapter(tensors, tokenizer, config, fit_on, fit, (held_pairs, held_y))
     cross = predict(model, tokenizer, held_pairs)
     ctx = Context()
     data = build([(p.a, p.b) for p in train], [p.label for p in train], ctx)
@@ -355,7 +359,7 @@ def main() -> None:
             arrays[f"{layer}.{part}.b"] = update[part].b.detach().numpy()
     arrays["head.weight"] = model.head.weight.detach().numpy()
     arrays["head.bias"] = model.head.bias.detach().numpy()
-    check_numpy_forward(model, tokenizer, arrays, held_pairs[:64])
+    check_numpy_forward(model, base_model, arrays, held_pairs[:64])
     np.savez_compressed(args.out, **arrays)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
 
