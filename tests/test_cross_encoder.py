@@ -7,7 +7,6 @@ not installed (``scripts/dev setup`` installs it, so CI runs them).
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +19,10 @@ from corroborate.errors import CorroborateError, UsageError
 from corroborate.provenance import cross_encoder
 from corroborate.provenance.cross_encoder import (
     ADAPTED,
-    ADAPTER_FILE,
     base_model_zip,
     fold_adapter,
     load_cross_encoder,
+    read_adapter,
     read_base_model,
 )
 from corroborate.provenance.paraphrase import SCORERS, score_pair, score_pairs
@@ -48,8 +47,7 @@ STEP, FLOOR = 8, 0.79
 
 
 def test_the_adapter_holds_low_rank_updates_for_every_layer_and_a_head() -> None:
-    with resources.files("corroborate.provenance").joinpath(ADAPTER_FILE).open("rb") as f:
-        adapter = dict(np.load(f))
+    adapter = read_adapter()
     parts = {key.split(".")[1] for key in adapter if key[0].isdigit()}
     assert parts and parts <= ADAPTED.keys()
     size, inner = 384, 1536  # all-MiniLM-L6-v2's hidden and feed-forward widths
@@ -66,8 +64,7 @@ def test_the_adapter_holds_low_rank_updates_for_every_layer_and_a_head() -> None
 
 @needs_model
 def test_an_adapter_with_an_unknown_or_missing_update_fails_naming_it() -> None:
-    with resources.files("corroborate.provenance").joinpath(ADAPTER_FILE).open("rb") as f:
-        adapter = dict(np.load(f))
+    adapter = read_adapter()
     base = read_base_model()
     with pytest.raises(CorroborateError, match="unknown projections gate; valid: query"):
         fold_adapter(base, {**adapter, "0.gate.a": adapter["0.query.a"]})

@@ -47,6 +47,7 @@ __all__ = [
     "base_model_zip",
     "fold_adapter",
     "load_cross_encoder",
+    "read_adapter",
     "read_base_model",
 ]
 
@@ -209,10 +210,13 @@ def load_cross_encoder() -> CrossEncoder:
 
     Fails with the install command when the base model's package is missing.
     """
-    base = read_base_model()
+    return fold_adapter(read_base_model(), read_adapter())
+
+
+def read_adapter() -> dict[str, np.ndarray]:
+    """The adapter arrays shipped beside this module (see the module docstring)."""
     with resources.files("corroborate.provenance").joinpath(ADAPTER_FILE).open("rb") as f:
-        adapter = dict(np.load(f))
-    return fold_adapter(base, adapter)
+        return dict(np.load(f))
 
 
 def fold_adapter(base: BaseModel, adapter: dict[str, np.ndarray]) -> CrossEncoder:
