@@ -64,14 +64,22 @@ class CandidateIndex:
         ids in ``live_ids`` (a set or dict, for a fast difference) are their own
         live id and skip the call: most are.
         """
-        keys = list(keys)
-        posted: dict[str, float] = {}  # weight per posted id, added key by key
-        postings, score = self.postings.get, posted.get
+        posted: dict[str, float] = {}  # weight per live story, added key by key
+        score = posted.get
+        postings = self.postings.get
+        gone: dict[str, str | None] = {}  # posted ids not live: their live story (or None)
         for key, weight in keys:
             for story_id in postings(key, ()):
+                if story_id not in live_ids:  # merged away or gone: a few per lookup
+                    live = gone[story_id] if story_id in gone else resolve(story_id)
+                    gone[story_id] = live
+                    if live is None:
+                        continue
+                    story_id = live
+                # A story and one merged into it both posted under a key add the weight
+                # twice, as two postings of the one story.
                 posted[story_id] = score(story_id, 0.0) + weight
-        others = set(posted).difference(live_ids)  # merged away or gone: a few per lookup
-        scores = posted if not others else self._resolved(keys, posted, others, resolve)
+        scores = posted
         wanted = self.options.max_candidates
         ids = list(scores)
         if len(ids) > wanted:
@@ -81,45 +89,6 @@ class CandidateIndex:
             ids = [ids[i] for i in np.flatnonzero(totals >= floor).tolist()]
         ranked = sorted(((sid, scores[sid]) for sid in ids), key=_best_first)
         return [sid for sid, _ in ranked[:wanted]]
-
-    def _resolved(
-        self,
-        keys: list[tuple[str, float]],
-        posted: dict[str, float],
-        others: set[str],
-        resolve: Callable[[str], str | None],
-    ) -> dict[str, float]:
-        """``posted`` with each of ``others`` (ids not known live) counted in its live
-        story's sum, or dropped when its story is gone."""
-        scores = posted.copy()
-        for story_id in others:
-            del scores[story_id]
-        aliases: dict[str, list[str]] = {}  # live id -> its posted ids
-        # In set order: neither the ranking (a total order) nor a sum (each id of a key
-        # adds the same weight) depends on it.
-        for story_id in others:
-            live = resolve(story_id)
-            if live is not None:
-                aliases.setdefault(live, [live] if live in scores else []).append(story_id)
-        merged: dict[str, str] = {}  # posted id -> its live story, when it has several
-        for live, ids in aliases.items():
-            if len(ids) == 1:
-                scores[live] = posted[ids[0]]
-            else:
-                merged.update(dict.fromkeys(ids, live))
-                scores[live] = 0.0
-        if merged:
-            # A story and one merged into it both posted: their weights go into one
-            # sum, added key by key as one loop over all postings would (same bits;
-            # within a key every id adds the same weight, so set order is no matter).
-            postings = self.postings.get
-            for key, weight in keys:
-                stories = postings(key)
-                if stories:
-                    for story_id in stories.keys() & merged.keys():
-                        live = merged[story_id]
-                        scores[live] += weight
-        return scores
 
     def post(self, story_id: str, keys: Iterable[tuple[str, float]]) -> None:
         """Record that ``story_id`` now uses these keys (most recent last)."""
