@@ -58,22 +58,27 @@ _GROUP_WORDS = {
 }
 
 
-def _shared(query: ArticleQuery, profile: StoryProfile, group: str, limit: int = 5) -> list[str]:
-    names = {m.key: m.name for m in query.entry.features.entities}
-    shared = [
-        (query.mention_idf[key] * weight, key)
-        for key, weight in query.mentions.items()
-        if mention_group(key) == group and key in profile.key_weights
-    ]
-    shared.sort(key=lambda t: (-t[0], t[1]))
-    out = []
-    for _, key in shared[:limit]:
+def _shared(query: ArticleQuery, profile: StoryProfile, limit: int = 5) -> dict[str, list[str]]:
+    """Per mention group, the names of up to ``limit`` keys the article shares with the
+    story, rarest and most mentioned first (one pass over the article's mentions)."""
+    story_keys = profile.key_weights
+    found: dict[str, list[tuple[float, str]]] = {}
+    for key, weight in query.mentions.items():
+        if key in story_keys:
+            found.setdefault(mention_group(key), []).append((query.mention_idf[key] * weight, key))
+    names: dict[str, str] | None = None
+    out: dict[str, list[str]] = {}
+    for group, shared in found.items():
+        shared.sort(key=lambda t: (-t[0], t[1]))
         if group in ("num", "date"):
-            out.append(
+            out[group] = [
                 key.split(":", 1)[1].removeprefix("y:").removeprefix("ym:").removeprefix("md:")
-            )
-        else:
-            out.append(names.get(key, key.split(":", 1)[1]))
+                for _, key in shared[:limit]
+            ]
+            continue
+        if names is None:
+            names = {m.key: m.name for m in query.entry.features.entities}
+        out[group] = [names.get(key, key.split(":", 1)[1]) for _, key in shared[:limit]]
     return out
 
 
@@ -84,10 +89,11 @@ def explain_match(
     parts = model.contributions(row)
     col = {name: i for i, name in enumerate(SIGNALS)}
     reasons: list[Reason] = []
+    shared = _shared(query, profile)
     for group, word in _GROUP_WORDS.items():
         names = [f"{group}_a", f"{group}_s"]
         idx = [col[n] for n in names if n in col]
-        details = _shared(query, profile, group)
+        details = shared.get(group)
         if not details:
             continue
         value = float(row[idx[0]])
