@@ -155,7 +155,6 @@ class StoryProfile:
     times: list[float] = field(default_factory=list)
     _span: tuple[float, float] | None = field(default=None, repr=False)
     _top: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
-    _scaled: dict[str, list[tuple[str, float]]] | None = field(default=None, repr=False)
     _mains: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _emb_norm: float | None = field(default=None, repr=False)
     _emb64: np.ndarray | None = field(default=None, repr=False)
@@ -269,7 +268,6 @@ class StoryProfile:
             kept = _top_of(self.key_weights.items(), per_group)
             self.key_weights = {k: w for items in kept.values() for k, w in items}
         self._top = None
-        self._scaled = None
         self._mains = {}
         self._emb_norm = None
         self._emb64 = None
@@ -287,19 +285,6 @@ class StoryProfile:
             self._top = _top_of(self.key_weights.items())
         return self._top
 
-    def scaled_top(self) -> dict[str, list[tuple[str, float]]]:
-        """:meth:`top_mentions` with each weight divided by the story size, cached.
-
-        Scoring needs ``weight / size`` for every candidate and article; the
-        quotient only changes when the story does.
-        """
-        if self._scaled is None:
-            size = max(1, self.size)
-            self._scaled = {
-                g: [(k, w / size) for k, w in items] for g, items in self.top_mentions().items()
-            }
-        return self._scaled
-
     def main_keys(self, group: str, prefix: str) -> list[str]:
         """The two most mentioned top keys of ``group`` starting with ``prefix``, cached."""
         keys = self._mains.get(prefix)
@@ -309,8 +294,8 @@ class StoryProfile:
         return keys
 
     def top_block(self, stats: CorpusStats) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`scaled_top` as two (groups x :data:`TOP_KEYS`) arrays: key ids in
-        ``stats``, weights.
+        """:meth:`top_mentions` as two (groups x :data:`TOP_KEYS`) arrays: key ids in
+        ``stats``, and weights divided by the story size (scoring needs ``weight / size``).
 
         Rows follow :data:`GROUPS`; unused cells hold key id -1 and weight 0.
         Cached until the story changes, so scoring stacks candidates instead of
@@ -319,12 +304,16 @@ class StoryProfile:
         if self._block is None or self._block[0] is not stats:
             ids = np.full((len(GROUPS), TOP_KEYS), -1, np.int64)
             weights = np.zeros((len(GROUPS), TOP_KEYS))
-            scaled = self.scaled_top()
+            top = self.top_mentions()
+            known = stats.key_ids
             for row, group in enumerate(GROUPS):
-                items = scaled.get(group, ())
+                items = top.get(group)
                 if items:
-                    ids[row, : len(items)] = [stats.key_id(key) for key, _ in items]
+                    ids[row, : len(items)] = [
+                        known[key] if key in known else stats.key_id(key) for key, _ in items
+                    ]
                     weights[row, : len(items)] = [weight for _, weight in items]
+            weights /= max(1, self.size)  # IEEE division: the bits of w / size per cell
             self._block = (stats, ids, weights)
         return self._block[1], self._block[2]
 
