@@ -385,8 +385,7 @@ class StoryIndex:
         if keys is None:
             keys = retrieval_keys(query, self.options.retrieval)
         found = self.retrieval.candidates(keys, self.live_story, self.profiles)
-        ids = [s for s in found if self._in_window(query, s)]
-        profiles = [self.profiles[s] for s in ids]
+        ids, profiles = self._in_window(query, found)
         rows = story_signals(query, profiles, [self._recent(p) for p in profiles], self.stats)
         probs = self.model.probability(rows) if ids else np.zeros(0)
         out = [
@@ -406,13 +405,22 @@ class StoryIndex:
             self._blocks.popitem(last=False)
         return block
 
-    def _in_window(self, query: ArticleQuery, story_id: str) -> bool:
-        span = self.profiles[story_id].time_span()
+    def _in_window(
+        self, query: ArticleQuery, found: list[str]
+    ) -> tuple[list[str], list[StoryProfile]]:
+        """The found stories (and their profiles) whose time span, widened by the window,
+        holds the article's time; all of them when either time is unknown."""
+        ids: list[str] = []
+        profiles: list[StoryProfile] = []
         when = query.entry.time
-        if span is None or when is None:
-            return True
         window = self.options.window_days * 86400.0
-        return span[0] - window <= when <= span[1] + window
+        for story_id in found:
+            profile = self.profiles[story_id]
+            span = profile.time_span()
+            if when is None or span is None or span[0] - window <= when <= span[1] + window:
+                ids.append(story_id)
+                profiles.append(profile)
+        return ids, profiles
 
     def live_story(self, story_id: str) -> str | None:
         """The live id of a story (following merges), or None if it no longer exists."""
