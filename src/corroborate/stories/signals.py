@@ -7,6 +7,7 @@ is pure arithmetic over the features, the story profile and corpus statistics.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -137,14 +138,17 @@ def _cosines_flat(
     prod = dense[all_ids] * all_tf
     dense[query.ids] = 0.0
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    nonempty = lengths > 0
-    dots = np.zeros(n)
-    norms = np.zeros(n)
-    if nonempty.any():
-        dots[nonempty] = np.add.reduceat(prod, starts[nonempty])
-        norms[nonempty] = np.sqrt(np.add.reduceat(all_tf * all_tf, starts[nonempty]))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(norms > 0, dots / np.where(norms > 0, norms, 1.0), 0.0)
+    if lengths.all():  # the usual case: every vector has terms
+        dots = np.add.reduceat(prod, starts)
+        norms = np.sqrt(np.add.reduceat(all_tf * all_tf, starts))
+    else:
+        nonempty = lengths > 0
+        dots = np.zeros(n)
+        norms = np.zeros(n)
+        if nonempty.any():
+            dots[nonempty] = np.add.reduceat(prod, starts[nonempty])
+            norms[nonempty] = np.sqrt(np.add.reduceat(all_tf * all_tf, starts[nonempty]))
+    return np.divide(dots, norms, out=np.zeros(n), where=norms > 0)
 
 
 _ArticleSide = tuple[
@@ -320,7 +324,7 @@ def story_signals(
     centroid = cosines[:n].tolist()
     member_cos = cosines[n:].tolist()
     emb = query.entry.features.embedding.astype(np.float64)
-    bounds = np.concatenate([[0], np.cumsum([b.lengths.size for b in blocks])]).tolist()
+    bounds = [0, *itertools.accumulate(b.lengths.size for b in blocks)]
     # One product per block (one product over all rows is not the same bits: BLAS
     # may sum in another order).
     sims = np.concatenate([b.embeddings64 @ emb for b in blocks] or [np.zeros(0)]).tolist()
