@@ -13,7 +13,7 @@ import numpy as np
 
 from corroborate.stories.features import StoryFeatures
 from corroborate.stories.mentions import Mention
-from corroborate.stories.profile import StoryProfile
+from corroborate.stories.profile import TOP_KEYS, StoryProfile, _rerank, _top_of
 from corroborate.stories.retrieval import CandidateIndex, RetrievalOptions
 
 
@@ -191,3 +191,24 @@ def test_average_linkage_kept_in_place_equals_the_definition() -> None:
         raw = rng.integers(0, 4, (n, n)) / 4 if trial % 2 else rng.random((n, n))
         similarity = (raw + raw.T) / 2
         assert average_linkage_pair(similarity) == _linkage_reference(similarity)
+
+
+def test_rerank_of_grown_keys_equals_ranking_them_all_again() -> None:
+    rng = random.Random(11)
+    kinds = ["person", "place", "org", "misc", "num", "date"]
+    for _ in range(300):
+        weights = {
+            f"{rng.choice(kinds)}:k{i}": float(rng.choice([1, 2, 2.5, 3, rng.random() * 9]))
+            for i in range(rng.randint(1, 80))
+        }
+        top = _top_of(weights.items())
+        grown = rng.sample(sorted(weights), rng.randint(0, min(10, len(weights))))
+        grown += [f"{rng.choice(kinds)}:new{i}" for i in range(rng.randint(0, 4))]
+        for key in grown:  # only these weights change, and only upwards
+            weights[key] = weights.get(key, 0.0) + rng.choice([1.0, 0.5, 2.0])
+        kept = {key: weights[key] for items in top.values() for key, _ in items}
+        kept.update((key, weights[key]) for key in grown)
+        expected = _top_of(kept.items())
+        got = _rerank(top, weights, grown)
+        assert got == expected
+        assert all(len(v) <= TOP_KEYS for v in got.values())

@@ -212,10 +212,7 @@ class StoryProfile:
         if not self._bound() and sign > 0 and top is not None:
             # Weights only grew, and only the article's keys': the new top keys are
             # among the old top ones and the article's, so rank just those.
-            weights = self.key_weights
-            pairs = {key: weights[key] for items in top.values() for key, _ in items}
-            pairs.update((key, weights[key]) for key in mentions)
-            self._top = _top_of(pairs.items())
+            self._top = _rerank(top, self.key_weights, mentions)
 
     def _terms(self, ids: np.ndarray, values: np.ndarray, sign: float) -> None:
         """Add (or subtract) a term vector into the summed one (sorted compact arrays).
@@ -367,6 +364,33 @@ def _top_of(
     if misc is not None:
         groups.setdefault("org", []).extend(misc)
     return {g: [(k, -w) for w, k in sorted(items)[:limit]] for g, items in groups.items()}
+
+
+def _kind(key: str) -> str:
+    """The group :func:`_top_of` puts a key in: its kind prefix, "misc" as "org"."""
+    kind = key.partition(":")[0]
+    return "org" if kind == "misc" else kind
+
+
+def _rerank(
+    top: dict[str, list[tuple[str, float]]], weights: dict[str, float], grown: Iterable[str]
+) -> dict[str, list[tuple[str, float]]]:
+    """:func:`_top_of` over ``top``'s keys and the ``grown`` ones, at their ``weights``, when
+    only the grown keys' weights changed (and only upwards).
+
+    A group none of the grown keys is in keeps its list; in the others the grown keys
+    are taken out of the old (sorted) list and ranked back in, by the same
+    (-weight, key) order.
+    """
+    fresh: dict[str, list[tuple[float, str]]] = {}
+    for key in grown:
+        fresh.setdefault(_kind(key), []).append((-weights[key], key))
+    out = dict(top)
+    for group, items in fresh.items():
+        moved = {key for _, key in items}
+        items.extend((-weight, key) for key, weight in top.get(group, ()) if key not in moved)
+        out[group] = [(key, -weight) for weight, key in sorted(items)[:TOP_KEYS]]
+    return out
 
 
 def _merge(sums: dict[Any, float], items: Iterable[tuple[Any, float]], sign: float) -> None:
