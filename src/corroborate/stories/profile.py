@@ -366,12 +366,6 @@ def _top_of(
     return {g: [(k, -w) for w, k in sorted(items)[:limit]] for g, items in groups.items()}
 
 
-def _kind(key: str) -> str:
-    """The group :func:`_top_of` puts a key in: its kind prefix, "misc" as "org"."""
-    kind = key.partition(":")[0]
-    return "org" if kind == "misc" else kind
-
-
 def _rerank(
     top: dict[str, list[tuple[str, float]]], weights: dict[str, float], grown: Iterable[str]
 ) -> dict[str, list[tuple[str, float]]]:
@@ -384,7 +378,7 @@ def _rerank(
     """
     fresh: dict[str, list[tuple[float, str]]] = {}
     for key in grown:
-        fresh.setdefault(_kind(key), []).append((-weights[key], key))
+        fresh.setdefault(mention_group(key), []).append((-weights[key], key))
     out = dict(top)
     for group, items in fresh.items():
         moved = {key for _, key in items}
