@@ -385,7 +385,7 @@ class StoryIndex:
         if keys is None:
             keys = retrieval_keys(query, self.options.retrieval)
         found = self.retrieval.candidates(keys, self.live_story, self.profiles)
-        ids, profiles = self._in_window(query, found)
+        ids, profiles = self._within_window(query, found)
         rows = story_signals(query, profiles, [self._recent(p) for p in profiles], self.stats)
         probs = self.model.probability(rows) if ids else np.zeros(0)
         out = [
@@ -405,7 +405,7 @@ class StoryIndex:
             self._blocks.popitem(last=False)
         return block
 
-    def _in_window(
+    def _within_window(
         self, query: ArticleQuery, found: list[str]
     ) -> tuple[list[str], list[StoryProfile]]:
         """The found stories (and their profiles) whose time span, widened by the window,

@@ -61,25 +61,25 @@ class CandidateIndex:
         """Stories sharing the most key weight with the article, best first.
 
         ``resolve`` maps a posted story id to its live id (after merges) or None;
-        ids in ``live_ids`` (a set or dict, for a fast difference) are their own
-        live id and skip the call: most are.
+        ids in ``live_ids`` (a set or dict, for a fast membership test) are their
+        own live id and skip the call: most are.
         """
-        posted: dict[str, float] = {}  # weight per live story, added key by key
-        score = posted.get
+        scores: dict[str, float] = {}  # weight per live story, added key by key
+        score = scores.get
         postings = self.postings.get
         gone: dict[str, str | None] = {}  # posted ids not live: their live story (or None)
         for key, weight in keys:
             for story_id in postings(key, ()):
                 if story_id not in live_ids:  # merged away or gone: a few per lookup
-                    live = gone[story_id] if story_id in gone else resolve(story_id)
-                    gone[story_id] = live
+                    if story_id not in gone:
+                        gone[story_id] = resolve(story_id)
+                    live = gone[story_id]
                     if live is None:
                         continue
                     story_id = live
                 # A story and one merged into it both posted under a key add the weight
                 # twice, as two postings of the one story.
-                posted[story_id] = score(story_id, 0.0) + weight
-        scores = posted
+                scores[story_id] = score(story_id, 0.0) + weight
         wanted = self.options.max_candidates
         ids = list(scores)
         if len(ids) > wanted:
