@@ -302,13 +302,10 @@ class StoryProfile:
             ids = np.full((len(GROUPS), TOP_KEYS), -1, np.int64)
             weights = np.zeros((len(GROUPS), TOP_KEYS))
             top = self.top_mentions()
-            known = stats.key_ids
             for row, group in enumerate(GROUPS):
                 items = top.get(group)
                 if items:
-                    ids[row, : len(items)] = [
-                        known[key] if key in known else stats.key_id(key) for key, _ in items
-                    ]
+                    ids[row, : len(items)] = [stats.key_id(key) for key, _ in items]
                     weights[row, : len(items)] = [weight for _, weight in items]
             weights /= max(1, self.size)  # IEEE division: the bits of w / size per cell
             self._block = (stats, ids, weights)
