@@ -17,7 +17,9 @@ as it is ready, so the caller stores the first articles while the worker
 cleans the rest. The budget then bounds the read and each part's finishing,
 not the whole input: a large file is not failed for being large, and a hang in
 one part is still stopped. An overrun after some parts fails the rest of the
-input only, and says so.
+input only, and says so. Its ``prepare`` step (loading a model the ``finish``
+step needs) runs in the worker before its first input's clock starts, so the
+caller's process neither pays for it nor waits on it while it has other work.
 
 The worker belongs to its :class:`~corroborate.readers.base.ReaderRegistry`
 (created on the first budgeted read, stopped by ``registry.close()``, when the
@@ -107,6 +109,9 @@ ReadResult = tuple[str, "ReaderOutput"] | InputError
 # Pure work on a reader's output (cleaning), done where the read is done: a
 # module-level function, so a request sends it by reference.
 Finish = Callable[["ReaderOutput", Context], "ReaderOutput"]
+# Work a worker does once before its first input, outside any budget (loading a
+# model): a module-level function too.
+Prepare = Callable[[], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +159,8 @@ class ReadAhead:
     ``finish`` (a module-level function) runs on every reader output before it
     is returned: in the worker, inside the same budget, so pure post-processing
     (the ingest pipeline's cleaning and language detection) leaves the caller's
-    process too.
+    process too. ``prepare`` (module-level) runs once in each worker before its
+    first input, outside the budget: what ``finish`` needs loaded (a model).
     """
 
     def __init__(
@@ -164,9 +170,11 @@ class ReadAhead:
         reader_name: str | None,
         finish: Finish | None = None,
         part_articles: int = PART_ARTICLES,
+        *,
+        prepare: Prepare | None = None,
     ) -> None:
         self.ctx, self.registry, self.reader_name = ctx, registry, reader_name
-        self.finish = finish
+        self.finish, self.prepare = finish, prepare
         self.part_articles = part_articles
         self.budget = budget_of(ctx.limits)
         self._queue: deque[tuple[RawInput, int]] = deque()
@@ -208,7 +216,13 @@ class ReadAhead:
             worker._lock.acquire()
             self._worker = worker
         return self._worker._submit(
-            self.registry, raw, self.reader_name, self.ctx.limits, self.finish, self.part_articles
+            self.registry,
+            raw,
+            self.reader_name,
+            self.ctx.limits,
+            self.finish,
+            self.part_articles,
+            prepare=self.prepare,
         )
 
     def collect_part(self) -> Part:
@@ -274,6 +288,7 @@ class _Request:
     limits: Limits
     finish: Finish | None = None
     part_articles: int = PART_ARTICLES
+    prepare: Prepare | None = None
 
 
 class ReaderWorker:
@@ -318,10 +333,12 @@ class ReaderWorker:
         limits: Limits,
         finish: Finish | None = None,
         part_articles: int = PART_ARTICLES,
+        *,
+        prepare: Prepare | None = None,
     ) -> int:
         """Send one request to a live worker (starting one as needed); its number."""
         self._seq += 1
-        request = _Request(self._seq, raw, reader_name, limits, finish, part_articles)
+        request = _Request(self._seq, raw, reader_name, limits, finish, part_articles, prepare)
         for attempt in range(2):
             if self._conn is None:
                 self._start(registry)
@@ -470,9 +487,12 @@ def _answer(raw: RawInput, message: tuple[Any, ...]) -> tuple[str, Any, bool]:
 
         raise UsageError(message[1])
     exc: BaseException = message[1]
-    exc.add_note(
-        f"raised by {_reader_label(message[3])} on {raw.name} in its worker:\n{message[2]}"
-    )
+    if kind == "prepare-error":
+        exc.add_note(f"raised while the reader worker prepared, before {raw.name}:\n{message[2]}")
+    else:
+        exc.add_note(
+            f"raised by {_reader_label(message[3])} on {raw.name} in its worker:\n{message[2]}"
+        )
     raise exc
 
 
@@ -499,6 +519,7 @@ def _serve(conn: Connection, registry: ReaderRegistry, parent_pid: int, slot: mm
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.set_wakeup_fd(-1)  # an event loop's wakeup socket is the parent's, not ours
     contexts: dict[Limits, Context] = {}
+    prepared: set[Prepare] = set()
     while True:
         if not conn.poll(PARENT_CHECK_S):
             if os.getppid() != parent_pid:
@@ -508,6 +529,13 @@ def _serve(conn: Connection, registry: ReaderRegistry, parent_pid: int, slot: mm
             request: _Request = conn.recv()
         except (EOFError, OSError):
             return
+        if request.prepare is not None and request.prepare not in prepared:
+            try:  # before the clock starts: loading a model is not the input's time
+                request.prepare()
+            except Exception as exc:
+                conn.send(("prepare-error", _portable(exc), traceback.format_exc()))
+                continue
+            prepared.add(request.prepare)
         _slot_begin(slot, request.seq)
         ctx = contexts.setdefault(request.limits, Context(limits=request.limits))
         for message in _handle(request, ctx, registry, slot):

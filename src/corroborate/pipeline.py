@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from corroborate.archive import Archive
-from corroborate.budget import Part, ReadAhead, budget_of, read_input
+from corroborate.budget import Part, ReadAhead, read_input
 from corroborate.cleaning import clean_article
 from corroborate.config import Context
 from corroborate.errors import InputError, UsageError
@@ -93,12 +93,17 @@ def check_steps(steps: Iterable[ArticleStep], available: frozenset[str] = READER
 
 @dataclass(frozen=True, slots=True)
 class IngestOptions:
-    """How to ingest: reader choice, template-line learning, links, steps."""
+    """How to ingest: reader choice, template-line learning, links, steps.
+
+    ``warm_up``: work for the calling process while the reader worker starts on
+    the first input (loading the models the caller's next step needs), run once.
+    """
 
     reader: str | None = None
     template_min_articles: int = 3
     batch_size: int = 200
     steps: tuple[ArticleStep, ...] = STEPS
+    warm_up: Callable[[], None] | None = None
 
 
 @dataclass(slots=True)
@@ -263,8 +268,8 @@ def _clean_articles(
 def _load_language_model() -> None:
     """Load the language identifier's model in this process (once; about a second).
 
-    Done before the reader worker is forked, the worker inherits it, and the
-    first input's time budget does not pay for loading it.
+    The reader worker's ``prepare`` step: it loads the model before its first
+    input's time budget starts, while the caller does other work.
     """
     import py3langid
 
@@ -435,12 +440,12 @@ def ingest(
     registry = registry or default_registry()
     # Cleaning is pure: with the default steps the reader worker does it too.
     worker_cleans = _clean_default if options.steps == STEPS else None
-    if worker_cleans is not None and budget_of(ctx.limits) is not None:
-        _load_language_model()  # before the worker forks: it inherits the model
+    prepare = _load_language_model if worker_cleans is not None else None
     ahead = ReadAhead(
-        ctx, registry, options.reader, worker_cleans
+        ctx, registry, options.reader, worker_cleans, prepare=prepare
     )  # an unknown reader name fails now
     report = IngestReport()
+    warm_up = options.warm_up
 
     def finish(part: Part) -> None:
         """Clean and store one input the worker has read (or failed on), or one part of it."""
@@ -479,6 +484,9 @@ def ingest(
             while not ahead.has_room(item.raw):
                 take()
             ahead.submit(item.raw)  # the worker reads it while we store earlier inputs
+            if warm_up is not None:
+                warm_up()
+                warm_up = None
             while collected:
                 finish(collected.popleft())
             while ahead.ready():

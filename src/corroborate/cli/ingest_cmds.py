@@ -20,6 +20,7 @@ from corroborate.config import Context, Limits
 from corroborate.errors import CorroborateError
 from corroborate.pipeline import IngestOptions, IngestOutcome, IngestReport, ingest
 from corroborate.stories import FeatureOptions
+from corroborate.stories.features import INGEST_FEATURES, load_feature_models
 from corroborate.workspace import Workspace
 
 __all__ = ["COMMANDS"]
@@ -137,9 +138,12 @@ def ingest_command(
                 bar.advance(outcome.input[-40:])
                 print_jsonl(outcome.to_dict()) if as_json else _print_outcome(outcome)
 
-            report = ingest(list(sources), archive, ctx, IngestOptions(reader=reader), on_outcome)
+            features = FeatureOptions(entities="spacy") if spacy_entities else INGEST_FEATURES
+            # The story models load while the reader worker starts on the first input.
+            warm_up = None if no_stories else functools.partial(load_feature_models, ctx, features)
+            options = IngestOptions(reader=reader, warm_up=warm_up)
+            report = ingest(list(sources), archive, ctx, options, on_outcome)
         with Archive(db) as archive:
-            features = FeatureOptions(entities="spacy") if spacy_entities else None
             ws = Workspace(archive, ctx, features, workers=min(2, os.cpu_count() or 1))
             assigned = [] if no_stories else ws.assign_stories(report.article_ids)
     except CorroborateError as exc:

@@ -40,6 +40,7 @@ __all__ = [
     "article_terms",
     "extract_features",
     "lead_text",
+    "load_feature_models",
 ]
 
 FEATURES_VERSION = 1
@@ -251,6 +252,14 @@ def extract_features(
             )
         )
     return out
+
+
+def load_feature_models(ctx: Context, options: FeatureOptions | None = None) -> None:
+    """Load the models :func:`extract_features` uses (wordllama; spaCy unless the
+    entities are the quick ones), so a caller can do it while it waits on other work."""
+    ctx.nlp.wordllama()
+    if (options or FeatureOptions()).entities != "quick":
+        ctx.nlp.spacy()
 
 
 def _raw_entities(
