@@ -1,14 +1,16 @@
 """Work done before reading: the worker's ``prepare`` step and ingest's ``warm_up``.
 
-The reader worker loads what its ``finish`` step needs (the language model)
-itself, once, before its first input's time budget starts; meanwhile the
-calling process runs ``IngestOptions.warm_up`` (loading the story models), so
-the two loads overlap instead of following each other.
+When the caller has a ``IngestOptions.warm_up`` (loading the story models),
+the reader worker loads what its ``finish`` step needs (the language model)
+itself, once, before its first input's time budget starts, so the two loads
+overlap instead of following each other.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -97,3 +99,33 @@ def test_warm_up_runs_once_when_the_first_input_is_on_its_way(
     assert [o.status for o in report.outcomes] == ["ingested"] * 3
     # Once, with the worker already reading when there is a budget (no worker without).
     assert calls == [budget > 0]
+
+
+_LOADED_HERE = """
+import sys
+import py3langid.langid
+from corroborate.archive import Archive
+from corroborate.config import Context, Limits
+from corroborate.pipeline import IngestOptions, ingest
+
+folder, warm = sys.argv[1], sys.argv[2] == "1"
+options = IngestOptions(warm_up=(lambda: None) if warm else None)
+ctx = Context(limits=Limits(reader_time_budget_s=5.0))
+with Archive(folder + "/a.db") as archive:
+    report = ingest([folder + "/in.txt"], archive, ctx, options)
+print(report.outcomes[0].status, py3langid.langid.IDENTIFIER is not None)
+"""
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_language_model_loads_here_only_without_a_warm_up(tmp_path: Path, warm: bool) -> None:
+    """Without a warm-up this process loads it (later runs' workers inherit it); with one,
+    the worker does, in parallel. In a fresh interpreter, so no other test loaded it."""
+    (tmp_path / "in.txt").write_bytes(_text(1))
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED_HERE, str(tmp_path), "1" if warm else "0"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["ingested", str(not warm)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -23,20 +22,9 @@ def analyze(
     options: IngestOptions | None = None,
     on_outcome: Callable[[IngestOutcome], None] | None = None,
 ) -> tuple[Report, IngestReport]:
-    """Ingest ``sources`` into ``archive`` and build the full report on them.
-
-    Without ``options``, the report's models (wordllama, spaCy) load while the
-    reader worker starts on the first input.
-    """
-    options = options or IngestOptions(warm_up=functools.partial(_load_report_models, ctx))
+    """Ingest ``sources`` into ``archive`` and build the full report on them."""
     ingest_report = ingest(sources, archive, ctx, options, on_outcome)
     return build_report(Workspace(archive, ctx), ingest_report), ingest_report
-
-
-def _load_report_models(ctx: Context) -> None:
-    """The models a report needs: wordllama (story features, digests) and spaCy (facts)."""
-    ctx.nlp.wordllama()
-    ctx.nlp.spacy()
 
 
 def demo_dir() -> Path:

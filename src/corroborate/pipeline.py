@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from corroborate.archive import Archive
-from corroborate.budget import Part, ReadAhead, read_input
+from corroborate.budget import Part, ReadAhead, budget_of, read_input
 from corroborate.cleaning import clean_article
 from corroborate.config import Context
 from corroborate.errors import InputError, UsageError
@@ -97,6 +97,9 @@ class IngestOptions:
 
     ``warm_up``: work for the calling process while the reader worker starts on
     the first input (loading the models the caller's next step needs), run once.
+    The worker then loads the language model itself, in parallel; without a
+    warm-up this process loads it before the worker starts, so that worker and
+    those of later runs in this process inherit it.
     """
 
     reader: str | None = None
@@ -268,8 +271,9 @@ def _clean_articles(
 def _load_language_model() -> None:
     """Load the language identifier's model in this process (once; about a second).
 
-    The reader worker's ``prepare`` step: it loads the model before its first
-    input's time budget starts, while the caller does other work.
+    Either here before the reader worker forks (it inherits the model), or as the
+    worker's ``prepare`` step while this process warms up (``IngestOptions.warm_up``);
+    both keep the load out of the first input's time budget.
     """
     import py3langid
 
@@ -440,7 +444,11 @@ def ingest(
     registry = registry or default_registry()
     # Cleaning is pure: with the default steps the reader worker does it too.
     worker_cleans = _clean_default if options.steps == STEPS else None
-    prepare = _load_language_model if worker_cleans is not None else None
+    prepare = None
+    if worker_cleans is not None and options.warm_up is not None:
+        prepare = _load_language_model  # the worker loads it while this process warms up
+    elif worker_cleans is not None and budget_of(ctx.limits) is not None:
+        _load_language_model()  # before the worker forks: it, and every later one, inherits it
     ahead = ReadAhead(
         ctx, registry, options.reader, worker_cleans, prepare=prepare
     )  # an unknown reader name fails now

@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corroborate._version import __version__
 from corroborate.pipeline import IngestReport
 from corroborate.views import STORY_SECTIONS, story_data
 from corroborate.workspace import Workspace
 
-__all__ = ["Report", "analyze_schema", "build_report"]
+if TYPE_CHECKING:  # pragma: no cover
+    from corroborate.config import Context
+
+__all__ = ["Report", "analyze_schema", "build_report", "load_report_models"]
 
 
 @dataclass(slots=True)
@@ -35,6 +38,13 @@ class Report:
             "articles": self.articles,
             "stories": self.stories,
         }
+
+
+def load_report_models(ctx: Context) -> None:
+    """Load the models a report needs: wordllama (story features, digests) and spaCy
+    (facts), so a caller can do it while it waits on other work."""
+    ctx.nlp.wordllama()
+    ctx.nlp.spacy()
 
 
 def build_report(

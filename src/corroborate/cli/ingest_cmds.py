@@ -19,6 +19,7 @@ from corroborate.cli.render import render_report
 from corroborate.config import Context, Limits
 from corroborate.errors import CorroborateError
 from corroborate.pipeline import IngestOptions, IngestOutcome, IngestReport, ingest
+from corroborate.report import load_report_models
 from corroborate.stories import FeatureOptions
 from corroborate.stories.features import INGEST_FEATURES, load_feature_models
 from corroborate.workspace import Workspace
@@ -165,8 +166,10 @@ def _run_analyze(
         with tempfile.TemporaryDirectory(prefix="corroborate-") as tmp:
             path = Path(db) if db else Path(tmp) / "analyze.db"
             with Archive(path) as archive, progress("analyzing", quiet or as_json) as bar:
+                # The report's models load while the reader worker starts on the first input.
+                options = IngestOptions(warm_up=functools.partial(load_report_models, ctx))
                 report, ingest_report = analyze(
-                    sources, archive, ctx, on_outcome=lambda o: bar.advance(o.input[-40:])
+                    sources, archive, ctx, options, lambda o: bar.advance(o.input[-40:])
                 )
     except CorroborateError as exc:
         fail(exc, as_json)
