@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from corroborate._version import __version__
 from corroborate.pipeline import IngestReport
+from corroborate.stories.features import INGEST_FEATURES, load_feature_models
 from corroborate.views import STORY_SECTIONS, story_data
 from corroborate.workspace import Workspace
 
@@ -41,9 +42,10 @@ class Report:
 
 
 def load_report_models(ctx: Context) -> None:
-    """Load the models a report needs: wordllama (story features, digests) and spaCy
-    (facts), so a caller can do it while it waits on other work."""
-    ctx.nlp.wordllama()
+    """Load the models a report needs: the story features' (the workspace's default
+    ones; wordllama, also for digests) and spaCy (facts), so a caller can do it while
+    it waits on other work."""
+    load_feature_models(ctx, INGEST_FEATURES)
     ctx.nlp.spacy()
 
 
