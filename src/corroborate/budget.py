@@ -370,6 +370,8 @@ class ReaderWorker:
             if conn.poll(max(0.0, remaining)):
                 break
             if on == seq:
+                # The reader it is on now: chosen during the wait if it had just started.
+                reader = _slot_state(self._slot)[2]
                 self._stop()
                 raise InputError(raw.name, _overrun(reader, budget, delivered))
         try:
