@@ -39,6 +39,9 @@ def stage_table(section: dict[str, Any]) -> list[str]:
         note = row["note"]
         if "main_cpu_ms_per_article" in row:  # the cli section: the ingest process alone
             note += f"; main process {row['main_cpu_ms_per_article']:.3f} ms CPU/article"
+        if "host_probe_ms" in row:  # recorded since 8 December 2026: the host's speed then
+            before, after = row["host_probe_ms"]
+            note += f"; host probe {before:.0f}/{after:.0f} ms"
         walls = row.get("wall_s_runs", [])
         if len(walls) > 1:  # recorded since 7 December 2026
             n = row["articles"]

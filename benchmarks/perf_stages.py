@@ -11,6 +11,7 @@ processes.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import statistics
@@ -106,6 +107,28 @@ def timed(
         flush=True,
     )
     return timing, result
+
+
+def host_probe(repeats: int = 9) -> float:
+    """CPU milliseconds of a fixed pure-Python workload (median of ``repeats``).
+
+    This shared build machine's speed per CPU-second changes between nights
+    (the same ingest code took 1.3-1.5x the CPU per article on a slow night), so
+    a throughput figure is only comparable with another taken at a similar probe.
+    """
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        counts: dict[str, int] = {}
+        for i in range(200_000):
+            word = f"w{i % 997}"
+            counts[word] = counts.get(word, 0) + 1
+        text = json.dumps(counts)
+        for _ in range(20):
+            json.loads(text)
+        sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        times.append(1000 * (time.process_time() - start))
+    return statistics.median(times)
 
 
 def floor(files: Sequence[Path]) -> int:

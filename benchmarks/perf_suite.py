@@ -58,6 +58,7 @@ from perf_stages import (
     features,
     fingerprint,
     floor,
+    host_probe,
     read_clean,
     read_clean_parallel,
     spacy_entities,
@@ -220,6 +221,7 @@ def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     ]  # fmt: skip
     rows: list[Timing] = []
     for label, inputs, count, mode, repeats, note in runs:
+        probe_before = host_probe()
         t, out = timed(
             label,
             count,
@@ -229,7 +231,12 @@ def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         )
         t.extra.update(out)
         t.extra["main_cpu_ms_per_article"] = round(1000 * out["main_cpu_s"] / count, 3)
-        print(f"    main process: {t.extra['main_cpu_ms_per_article']} ms CPU/article", flush=True)
+        t.extra["host_probe_ms"] = [round(probe_before, 1), round(host_probe(), 1)]
+        print(
+            f"    main process: {t.extra['main_cpu_ms_per_article']} ms CPU/article; "
+            f"host probe before/after {t.extra['host_probe_ms']} ms",
+            flush=True,
+        )
         rows.append(t)
     return {
         "corpus": "reuters21578 via the CLI",
