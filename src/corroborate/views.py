@@ -60,17 +60,17 @@ def story_data(
         for a in articles
     ]
     if "reuse" in wanted:
-        graph = ws.provenance(view.id).to_dict()
+        graph = ws.provenance_data(view.id)
         data["reuse"] = graph["reuse"]
         data["provenance"] = {k: v for k, v in graph.items() if k != "reuse"}
     if "facts" in wanted:
-        facts = ws.facts(view.id).to_dict()
+        facts = ws.facts_data(view.id)
         data["quantities"] = facts["quantities"]
         data["quotes"] = facts["quotes"]
         data["single_source"] = facts["single_source"]
         data["omissions"] = facts["omissions"]
     if "digest" in wanted:
-        data["digest"] = ws.digest(view.id).to_dict()
+        data["digest"] = ws.digest_data(view.id)
     return data
 
 

@@ -4,20 +4,24 @@ Every CLI command, action and web page reads through a :class:`Workspace`, so
 ``/stories/s3``, ``/stories/s3.json``, ``corroborate story s3 --json`` and the
 ``analyze`` report all come from the same functions. Per-story analyses
 (provenance, facts, digest) are computed on demand and kept for the life of
-the workspace, keyed by the story's members and their versions.
+the workspace, keyed by the story's members and their versions; their JSON
+form is also kept in the archive (:mod:`corroborate.archive.analyses`), so a
+later run on an unchanged story reads it instead of computing it again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from corroborate.archive import Archive
+from corroborate.archive.analyses import analysis_fingerprint, load_analysis, save_analysis
 from corroborate.archive.stories import (
     assigned_ids,
     features_json,
@@ -266,3 +270,49 @@ class Workspace:
         key, articles = self._story_key("digest", story_id, f"{max_words}:{focus}")
         options = DigestOptions(max_words=max_words)
         return self._cached(key, lambda: digest_story(self.ctx, articles, focus, options))
+
+    # -- the same analyses as JSON, kept in the archive -------------------
+    def provenance_data(self, story_id: str) -> dict[str, Any]:
+        """``provenance(story_id).to_dict()``, from the archive when kept there."""
+        return self.analysis_data(
+            "provenance", story_id, "", lambda: self.provenance(story_id).to_dict()
+        )
+
+    def facts_data(self, story_id: str) -> dict[str, Any]:
+        """``facts(story_id).to_dict()``, from the archive when kept there."""
+        return self.analysis_data("facts", story_id, "", lambda: self.facts(story_id).to_dict())
+
+    def digest_data(
+        self, story_id: str, max_words: int = 150, focus: str | None = None
+    ) -> dict[str, Any]:
+        """``digest(...).to_dict()``, from the archive when kept there."""
+        return self.analysis_data(
+            "digest",
+            story_id,
+            f"{max_words}:{focus}",
+            lambda: self.digest(story_id, max_words, focus).to_dict(),
+        )
+
+    def analysis_data(
+        self, kind: str, story_id: str, extra: str, make: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """A story analysis's JSON form, new on each call: kept in this workspace and in
+        the archive under a key of the kind, the story's articles and their content
+        (``extra``: the analysis's options) and
+        :func:`~corroborate.archive.analyses.analysis_fingerprint`; made with ``make``
+        and kept when neither has it."""
+        with self._lock:
+            story_key, _ = self._story_key(f"{kind}.json", story_id, extra)
+            fingerprint = analysis_fingerprint(self.ctx)
+            key = hashlib.sha1(f"{story_key}:{fingerprint}".encode()).hexdigest()
+            text: str = self._cached(key, lambda: self._kept(kind, key, make))
+        data: dict[str, Any] = json.loads(text)
+        return data
+
+    def _kept(self, kind: str, key: str, make: Callable[[], dict[str, Any]]) -> str:
+        """The JSON text under ``key`` in the archive, or ``make()``'s, then kept there."""
+        text = load_analysis(self.archive, key)
+        if text is None:
+            text = json.dumps(make(), ensure_ascii=False)
+            save_analysis(self.archive, key, kind, text)
+        return text

@@ -164,7 +164,7 @@ def key_facts(ws: Workspace, target: ActionTarget, options: None) -> ActionResul
         )
     story_id, articles = _story_scope(ws, target)
     sources = _Sources(articles)
-    data = ws.facts(story_id).to_dict()
+    data = ws.facts_data(story_id)
     rows, cites, flags = [], [], []
     for group in data["quantities"]:
         values = "; ".join(
@@ -203,7 +203,7 @@ def quotes(ws: Workspace, target: ActionTarget, options: None) -> ActionResult:
     story_id, articles = _story_scope(ws, target)
     sources = _Sources(articles)
     blocks: list[Any] = []
-    for group in ws.facts(story_id).to_dict()["quotes"]:
+    for group in ws.facts_data(story_id)["quotes"]:
         if target.kind == "article" and not any(
             target.id in v["articles"] for v in group["variants"]
         ):

@@ -33,8 +33,8 @@ def compare(ws: Workspace, target: ActionTarget, options: None) -> ActionResult:
     articles = ws.story_articles(view.id)
     sources = _Sources(articles)
     article = sources.by_id[target.id]
-    facts = ws.facts(view.id).to_dict()
-    graph = ws.provenance(view.id).to_dict()
+    facts = ws.facts_data(view.id)
+    graph = ws.provenance_data(view.id)
     blocks: list[Any] = []
 
     adds = [
@@ -130,7 +130,7 @@ def find_original(ws: Workspace, target: ActionTarget, options: None) -> ActionR
     view = ws.story(target.id) if target.kind == "story" else ws.story_of(target.id)
     articles = ws.story_articles(view.id)
     sources = _Sources(articles)
-    graph = ws.provenance(view.id).to_dict()
+    graph = ws.provenance_data(view.id)
     blocks: list[Any] = []
     if target.kind == "article":
         # Follow "derived from" edges back to articles nothing else was derived from.

@@ -109,7 +109,7 @@ def _actions(state: AppState, kind: str) -> list[dict[str, Any]]:
 
 def _reuse_links(state: AppState, article: Article, story_id: str) -> list[dict[str, Any]]:
     """Reuse edges touching this article, with the other side's outlet and title."""
-    graph = state.ws.provenance(story_id).to_dict()
+    graph = state.ws.provenance_data(story_id)
     nodes = {n["id"]: n for n in graph["nodes"]}
     links = []
     for edge in graph["reuse"]:
