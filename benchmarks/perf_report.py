@@ -42,6 +42,9 @@ def stage_table(section: dict[str, Any]) -> list[str]:
         if "host_probe_ms" in row:  # recorded since 8 December 2026: the host's speed then
             before, after = row["host_probe_ms"]
             note += f"; host probe {before:.0f}/{after:.0f} ms"
+        if "assign_probe_ms" in row:  # since 8 December 2026, 01:00
+            before, after = row["assign_probe_ms"]
+            note += f"; assign probe {before:.2f}/{after:.2f} ms/article"
         walls = row.get("wall_s_runs", [])
         if len(walls) > 1:  # recorded since 7 December 2026
             n = row["articles"]
