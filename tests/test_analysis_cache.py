@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from corroborate.analysis import demo_dir
-from corroborate.archive import Archive
-from corroborate.archive import analyses
+from corroborate.archive import Archive, analyses
 from corroborate.config import Context
 from corroborate.pipeline import ingest
 from corroborate.views import story_data
@@ -156,7 +155,9 @@ def test_only_the_newest_rows_of_a_kind_are_kept(
     for n in range(5):
         assert analyses.save_analysis(demo, f"k{n}", "facts", json.dumps({"n": n}))
     analyses.save_analysis(demo, "k1", "facts", json.dumps({"n": 1}))  # replaced: newest now
-    kept = {r["key"] for r in demo.conn.execute("SELECT key FROM analysis_cache WHERE kind='facts'")}
+    kept = {
+        r["key"] for r in demo.conn.execute("SELECT key FROM analysis_cache WHERE kind='facts'")
+    }
     assert kept == {"k3", "k4", "k1"}
     assert analyses.load_analysis(demo, "other") == "{}"
     assert analyses.load_analysis(demo, "k0") is None
