@@ -211,7 +211,8 @@ def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     single.write_bytes(b"".join(f.read_bytes() for f in files))
     db = tmp / "cli.db"
     # The probes' articles: the sample's quick features, made once.
-    probe_feats = features(read_clean([sample], Context(limits=BIG_LIMITS)), Context(), quick=True)
+    ctx = Context(limits=BIG_LIMITS)
+    probe_feats = features(read_clean([sample], ctx), ctx, quick=True)
     runs: list[tuple[str, list[Path], int, str, int, str]] = [
         ("corroborate ingest --no-stories", files, n, "store", args.runs,
          "store only: read, clean, archive"),
