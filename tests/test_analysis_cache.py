@@ -161,3 +161,19 @@ def test_only_the_newest_rows_of_a_kind_are_kept(
     assert kept == {"k3", "k4", "k1"}
     assert analyses.load_analysis(demo, "other") == "{}"
     assert analyses.load_analysis(demo, "k0") is None
+
+
+def test_the_fingerprint_follows_the_installed_spacy_model(
+    ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analyses._code_fingerprint.cache_clear()
+    before = analyses.analysis_fingerprint(ctx)
+    (tmp_path / "en_core_web_sm_other-9.9.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    analyses._code_fingerprint.cache_clear()
+    try:
+        assert analyses.analysis_fingerprint(ctx) != before
+    finally:
+        monkeypatch.undo()
+        analyses._code_fingerprint.cache_clear()
+    assert analyses.analysis_fingerprint(ctx) == before

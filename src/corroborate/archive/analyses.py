@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import sys
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -42,10 +43,17 @@ def _code_fingerprint() -> str:
         if path.is_file() and path.suffix != ".pyc":
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
-    for dist in importlib.metadata.distributions():
-        name = (dist.metadata["Name"] or "").lower().replace("-", "_")
-        if name in _DEPENDENCIES or name.startswith(SPACY_MODEL_PREFIX):
-            digest.update(f"{name}=={dist.version};".encode())
+    for name in _DEPENDENCIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{name}=={version};".encode())
+    # The installed spaCy models by their metadata folders' names (name and version):
+    # listing every distribution's metadata instead takes about 60 ms.
+    for entry in sys.path:
+        for info in sorted(Path(entry or ".").glob(f"{SPACY_MODEL_PREFIX}*.dist-info")):
+            digest.update(f"{info.name};".encode())
     return digest.hexdigest()
 
 
