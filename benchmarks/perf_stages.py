@@ -109,6 +109,27 @@ def timed(
     return timing, result
 
 
+def _median_cpu_ms(work: Callable[[], object], repeats: int) -> float:
+    """Median CPU milliseconds of ``repeats`` calls of ``work``."""
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        work()
+        times.append(1000 * (time.process_time() - start))
+    return statistics.median(times)
+
+
+def _pure_python_work() -> None:
+    counts: dict[str, int] = {}
+    for i in range(200_000):
+        word = f"w{i % 997}"
+        counts[word] = counts.get(word, 0) + 1
+    text = json.dumps(counts)
+    for _ in range(20):
+        json.loads(text)
+    sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def host_probe(repeats: int = 9) -> float:
     """CPU milliseconds of a fixed pure-Python workload (median of ``repeats``).
 
@@ -116,33 +137,15 @@ def host_probe(repeats: int = 9) -> float:
     (the same ingest code took 1.3-1.5x the CPU per article on a slow night), so
     a throughput figure is only comparable with another taken at a similar probe.
     """
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        counts: dict[str, int] = {}
-        for i in range(200_000):
-            word = f"w{i % 997}"
-            counts[word] = counts.get(word, 0) + 1
-        text = json.dumps(counts)
-        for _ in range(20):
-            json.loads(text)
-        sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        times.append(1000 * (time.process_time() - start))
-    return statistics.median(times)
+    return _median_cpu_ms(_pure_python_work, repeats)
 
 
 def assign_probe(feats: Sequence[StoryFeatures], repeats: int = 3) -> float:
     """CPU milliseconds per article of story assignment on ``feats`` into a new index
     (median of ``repeats``): a probe of the host's speed for the ingest's own kind
     of work, which :func:`host_probe` (small, in cache) does not always follow."""
-    times = []
-    for _ in range(repeats):
-        index = StoryIndex()
-        start = time.process_time()
-        for f in feats:
-            index.add(f)
-        times.append(1000 * (time.process_time() - start) / max(1, len(feats)))
-    return statistics.median(times)
+    total = _median_cpu_ms(lambda: assign(feats), repeats)
+    return total / max(1, len(feats))
 
 
 def floor(files: Sequence[Path]) -> int:

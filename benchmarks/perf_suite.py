@@ -225,7 +225,7 @@ def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     ]  # fmt: skip
     rows: list[Timing] = []
     for label, inputs, count, mode, repeats, note in runs:
-        probe_before = host_probe(), assign_probe(probe_feats)
+        host_before, assign_before = host_probe(), assign_probe(probe_feats)
         t, out = timed(
             label,
             count,
@@ -235,11 +235,8 @@ def section_cli(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         )
         t.extra.update(out)
         t.extra["main_cpu_ms_per_article"] = round(1000 * out["main_cpu_s"] / count, 3)
-        t.extra["host_probe_ms"] = [round(probe_before[0], 1), round(host_probe(), 1)]
-        t.extra["assign_probe_ms"] = [
-            round(probe_before[1], 3),
-            round(assign_probe(probe_feats), 3),
-        ]
+        t.extra["host_probe_ms"] = [round(host_before, 1), round(host_probe(), 1)]
+        t.extra["assign_probe_ms"] = [round(assign_before, 3), round(assign_probe(probe_feats), 3)]
         print(
             f"    main process: {t.extra['main_cpu_ms_per_article']} ms CPU/article; "
             f"host probe before/after {t.extra['host_probe_ms']} ms; "
