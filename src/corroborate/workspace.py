@@ -302,9 +302,8 @@ class Workspace:
         :func:`~corroborate.archive.analyses.analysis_fingerprint`; made with ``make``
         and kept when neither has it."""
         with self._lock:
-            story_key, _ = self._story_key(f"{kind}.json", story_id, extra)
             fingerprint = analysis_fingerprint(self.ctx)
-            key = hashlib.sha1(f"{story_key}:{fingerprint}".encode()).hexdigest()
+            key, _ = self._story_key(f"{kind}.json", story_id, f"{extra}:{fingerprint}")
             text: str = self._cached(key, lambda: self._kept(kind, key, make))
         data: dict[str, Any] = json.loads(text)
         return data
