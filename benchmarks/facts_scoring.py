@@ -10,8 +10,9 @@ Two matchings are reported:
   only for conflicts (any two labelled values in the group), documents only for
   quotes (both labelled documents somewhere in the group).
 
-Flagged groups that match a label in ``ambiguous`` (dev labels only) are neither
-credited nor counted as false alarms.
+Flagged groups that match a label in ``ambiguous`` (the dev labels and the blind
+test labels have such a list; the first test labels do not) are neither credited
+nor counted as false alarms.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from corroborate.facts.compare_quotes import QuoteGroup
 
 __all__ = [
     "DEV_LABELS",
+    "TEST_BLIND_LABELS",
     "TEST_LABELS",
     "Scores",
     "conflict_matches",
@@ -38,6 +40,7 @@ __all__ = [
 DATA = Path(__file__).resolve().parent / "data" / "facts"
 DEV_LABELS = DATA / "ecbplus_dev_labels.json"
 TEST_LABELS = DATA / "ecbplus_test_labels.json"
+TEST_BLIND_LABELS = DATA / "ecbplus_test_labels_blind.json"
 FLAGGED_STATUS = ("conflict", "update")
 FLAGGED_FIDELITY = ("altered", "paraphrase-in-quotes")
 
