@@ -7,10 +7,13 @@ from datetime import datetime
 import pytest
 
 from corroborate.errors import UsageError
-from corroborate.facts import compare_story
+from corroborate.facts import StoryFacts, compare_story
+from corroborate.facts.compare import compare_facts
 from corroborate.facts.compare_quantities import compare_quantities, compatible
 from corroborate.facts.entities import StoryEntityIndex
-from corroborate.facts.records import Quantity
+from corroborate.facts.records import ArticleFacts, Claim, Evidence, Quantity
+from corroborate.model import Article
+from corroborate.text import content_words
 from facts_fixtures import facts_of, quantity
 
 CONTEXT = ("earthquake", "kill", "province", "struck", "village")
@@ -67,3 +70,29 @@ def test_compare_story_rejects_bad_input() -> None:
 
     with pytest.raises(UsageError):
         compare_story([], Context())
+
+
+def _claim_story(first: str, second: str) -> StoryFacts:
+    """Article ``a`` states ``first`` as a claim; ``b``'s only sentence is ``second``,
+    which is no claim of its own (it opens with a quotation mark)."""
+    a = Article(id="a", title="A", paragraphs=[first])
+    b = Article(id="b", title="B", paragraphs=[second])
+    evidence = Evidence("a", 0, 0, len(first), first)
+    claim = Claim(("quantity",), tuple(sorted(set(content_words(first)))), evidence)
+    facts = [ArticleFacts("a", "A", claims=[claim]), ArticleFacts("b", "B")]
+    return compare_facts([a, b], facts)
+
+
+def test_a_claim_told_in_any_sentence_elsewhere_is_not_single_source() -> None:
+    first = "The ministry said 40 villages were flooded after the dam broke on Sunday."
+    told = _claim_story(
+        first,
+        "“Forty villages?” No: the ministry said 40 villages were flooded after the dam broke.",
+    )
+    assert told.single_source == []
+    other_number = _claim_story(
+        first, "“The ministry said 30 villages were flooded after the dam broke on Sunday.”"
+    )
+    assert [c.evidence.text for c in other_number.single_source] == [first]
+    unrelated = _claim_story(first, "“Rain is expected again next week in the north.”")
+    assert [c.evidence.text for c in unrelated.single_source] == [first]

@@ -7,6 +7,7 @@ only one outlet makes and facts most outlets report that one leaves out.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from corroborate.facts.entities import StoryEntityIndex
 from corroborate.facts.extract import FactOptions, article_key, extract_facts_batch
 from corroborate.facts.records import ArticleFacts, Claim, Evidence
 from corroborate.model import Article
-from corroborate.text import article_sentences
+from corroborate.text import Sentence, article_sentences, content_words
 
 if TYPE_CHECKING:  # pragma: no cover
     from corroborate.config import Context
@@ -94,12 +95,50 @@ def _claim_words(claim: Claim) -> set[str]:
     return set(claim.keys)
 
 
+def _figures(words: set[str]) -> set[str]:
+    """The numbers among content words, without commas or signs ("1,500" and "1500")."""
+    return {w.replace(",", "").strip("%$€£.") for w in words if any(ch.isdigit() for ch in w)}
+
+
+def _told_elsewhere(
+    claims: list[Claim], sentences: dict[str, list[Sentence]], options: ClaimMatchOptions
+) -> list[set[str]]:
+    """For each claim, the other articles with a sentence holding at least ``min_cover``
+    of its content words and every number it states: a claim can be repeated in a
+    sentence that is not a claim itself (a quotation, a sentence naming one actor),
+    but "turnout was 67%" is not told by "a surge in voter turnout"."""
+    index: dict[str, set[tuple[str, int]]] = {}
+    figures: dict[tuple[str, int], set[str]] = {}
+    for article, found in sentences.items():
+        for s in found:
+            ws = set(content_words(s.text))
+            figures[(article, s.index)] = _figures(ws)
+            for w in ws:
+                index.setdefault(w, set()).add((article, s.index))
+    out: list[set[str]] = []
+    for claim in claims:
+        own = set(content_words(claim.evidence.text))
+        numbers = _figures(own)
+        counts: Counter[tuple[str, int]] = Counter()
+        for w in own:
+            counts.update(hit for hit in index.get(w, ()) if hit[0] != claim.evidence.article)
+        need = options.min_cover * len(own)
+        out.append(
+            {hit[0] for hit, n in counts.items() if own and n >= need and numbers <= figures[hit]}
+        )
+    return out
+
+
 def _match_claims(
-    facts: list[ArticleFacts], options: ClaimMatchOptions
-) -> tuple[list[Claim], list[list[Claim]]]:
-    """Claims made by one article only, and clusters of the same claim across articles."""
+    facts: list[ArticleFacts],
+    sentences: dict[str, list[Sentence]],
+    options: ClaimMatchOptions,
+) -> tuple[list[Claim], list[tuple[list[Claim], set[str]]]]:
+    """Claims made by one article only, and clusters of the same claim across articles
+    with every article that tells it (in a claim or in any other sentence)."""
     claims = [c for f in facts for c in f.claims]
     words = [_claim_words(c) for c in claims]
+    elsewhere = _told_elsewhere(claims, sentences, options)
     index: dict[str, list[int]] = {}
     for i, ws in enumerate(words):
         for w in ws:
@@ -112,7 +151,7 @@ def _match_claims(
             i = parent[i]
         return i
 
-    matched = [False] * len(claims)
+    matched = [bool(e) for e in elsewhere]
     for i, ws in enumerate(words):
         if not ws:
             continue
@@ -128,19 +167,21 @@ def _match_claims(
                 matched[i] = matched[j] = True
                 parent[find(i)] = find(j)
     single = [c for i, c in enumerate(claims) if not matched[i]]
-    clusters: dict[int, list[Claim]] = {}
+    clusters: dict[int, tuple[list[Claim], set[str]]] = {}
     for i, c in enumerate(claims):
         if matched[i]:
-            clusters.setdefault(find(i), []).append(c)
+            members, tellers = clusters.setdefault(find(i), ([], set()))
+            members.append(c)
+            tellers.update({c.evidence.article} | elsewhere[i])
     return single, list(clusters.values())
 
 
-def _omissions(articles: list[str], clusters: list[list[Claim]]) -> list[Omission]:
+def _omissions(articles: list[str], clusters: list[tuple[list[Claim], set[str]]]) -> list[Omission]:
     out: list[Omission] = []
     if len(articles) < 3:
         return out
-    for cluster in clusters:
-        reported = sorted({c.evidence.article for c in cluster})
+    for cluster, tellers in clusters:
+        reported = sorted(tellers)
         if len(reported) * 2 <= len(articles) or len(reported) == len(articles):
             continue
         first = min(cluster, key=lambda c: len(c.evidence.text))
@@ -188,7 +229,7 @@ def compare_facts(
         facts, index, published, quantity_options, story_text(articles, facts)
     )
     quotes = compare_quotes(facts, sentences, quote_options)
-    single, clusters = _match_claims(facts, claim_options or ClaimMatchOptions())
+    single, clusters = _match_claims(facts, by_article, claim_options or ClaimMatchOptions())
     if len(facts) < 2:
         single = []
     return StoryFacts(
