@@ -99,6 +99,25 @@ def _render_reuse(data: dict[str, Any], names: dict[str, str]) -> None:
                 click.secho(f"      {_short(hit['text'], 100)}", dim=True)
 
 
+SHOWN_FIGURES = 12
+SHOWN_CLAIMS = 10
+
+
+def _more(hidden: int) -> str:
+    """What a shortened list leaves out, and where to see it all."""
+    return f" … and {hidden} more (see --json)" if hidden > 0 else ""
+
+
+def _round_robin(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each outlet's first claim, then each one's second...: a shortened list shows every
+    outlet's own claims, not only the first outlet's."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for claim in claims:
+        by_article.setdefault(claim["evidence"]["article"], []).append(claim)
+    queues = list(by_article.values())
+    return [q[i] for i in range(max(map(len, queues), default=0)) for q in queues if i < len(q)]
+
+
 def _render_facts(data: dict[str, Any], names: dict[str, str]) -> None:
     _heading("Numbers across outlets")
     shown = [q for q in data["quantities"] if q["status"] != "single-source"]
@@ -116,14 +135,19 @@ def _render_facts(data: dict[str, Any], names: dict[str, str]) -> None:
             click.echo(
                 f"      {value['text']}{hedge} — {', '.join(names.get(a, a) for a in value['articles'])}"
             )
-    single = [q for q in data["quantities"] if q["status"] == "single-source"]
+    # Figures written in digits first: "two men" or "four years" are rarely the news.
+    single = sorted(
+        (q for q in data["quantities"] if q["status"] == "single-source"),
+        key=lambda q: not any(ch.isdigit() for ch in q["values"][0]["text"]),
+    )
     if single:
         click.echo(
             "  single-source figures: "
             + "; ".join(
                 f"{q['values'][0]['text']} ({names.get(q['values'][0]['articles'][0], '?')})"
-                for q in single[:8]
+                for q in single[:SHOWN_FIGURES]
             )
+            + _more(len(single) - SHOWN_FIGURES)
         )
 
     _heading("Quotations and their fidelity")
@@ -151,11 +175,13 @@ def _render_facts(data: dict[str, Any], names: dict[str, str]) -> None:
 
     if data.get("single_source"):
         _heading("Claims only one outlet makes")
-        for claim in data["single_source"][:10]:
+        for claim in _round_robin(data["single_source"])[:SHOWN_CLAIMS]:
             evidence = claim["evidence"]
             click.echo(
                 f"  {names.get(evidence['article'], evidence['article'])}: {_short(evidence['text'], 100)}"
             )
+        if len(data["single_source"]) > SHOWN_CLAIMS:
+            click.echo(" " + _more(len(data["single_source"]) - SHOWN_CLAIMS))
 
 
 def render_article_facts(data: dict[str, Any]) -> None:
