@@ -103,3 +103,12 @@ def test_assigning_inside_an_open_transaction_keeps_to_this_process(
             report = ingest([str(demo_dir())], archive, ctx)
             assignments = Workspace(archive, ctx, workers=2).assign_stories(report.article_ids)
         assert len(assignments) == len(report.article_ids) > 4
+
+
+def test_places_of_several_words_and_party_names_are_not_people() -> None:
+    text = "Envoys of the United States met New Zealand officials, the Bloc Tarsien, Ada Quill."
+    found = dict((name, label) for name, label, _ in capitalised_entities(text, 20))
+    assert found["United States"] == "GPE"
+    assert found["New Zealand"] == "GPE"
+    assert found["Bloc Tarsien"] == "ORG"
+    assert found["Ada Quill"] == "PERSON"

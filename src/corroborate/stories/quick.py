@@ -45,7 +45,9 @@ _ORG_WORDS = frozenset(
         "bank inc corp co ltd plc group ministry department association union party council "
         "agency committee company exchange reserve board university court commission fund "
         "corporation industries airlines police army navy parliament congress senate house "
-        "organisation organization institute federation authority office bureau times post"
+        "organisation organization institute federation authority office bureau times post "
+        "bloc alliance coalition league movement foundation network church hospital airport "
+        "school club"
     )
 )
 _PLACES = frozenset(
@@ -59,6 +61,42 @@ _PLACES = frozenset(
         "ottawa toronto sydney chicago california texas florida hong kong brussels geneva "
         "frankfurt zurich bonn rome madrid kuwait saudi arabia opec gulf"
     )
+)
+# Places of several words, each of which could start a person's name ("United States").
+_PLACE_PHRASES = frozenset(
+    line.strip()
+    for line in """united states
+        united kingdom
+        united arab emirates
+        new york
+        new jersey
+        new mexico
+        new zealand
+        new delhi
+        new orleans
+        hong kong
+        saudi arabia
+        south africa
+        south korea
+        north korea
+        sri lanka
+        costa rica
+        puerto rico
+        el salvador
+        los angeles
+        las vegas
+        san francisco
+        san diego
+        tel aviv
+        abu dhabi
+        buenos aires
+        cape town
+        kuala lumpur
+        mexico city
+        north carolina
+        south carolina
+        west virginia
+        rhode island""".splitlines()
 )
 
 
@@ -104,7 +142,11 @@ def _name_like(token: str) -> bool:
 def _label(phrase: str, before: str) -> str:
     tokens = phrase.split()
     lowered = [t.lower().strip(".") for t in tokens]
-    if phrase.lower() in _PLACES or (len(tokens) == 1 and lowered[0] in _PLACES):
+    if (
+        phrase.lower() in _PLACES
+        or " ".join(lowered) in _PLACE_PHRASES
+        or all(t in _PLACES for t in lowered)
+    ):
         return "GPE"
     if any(t in _ORG_WORDS for t in lowered) or phrase.isupper():
         return "ORG"
