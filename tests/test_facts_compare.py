@@ -96,3 +96,24 @@ def test_a_claim_told_in_any_sentence_elsewhere_is_not_single_source() -> None:
     assert [c.evidence.text for c in other_number.single_source] == [first]
     unrelated = _claim_story(first, "“Rain is expected again next week in the north.”")
     assert [c.evidence.text for c in unrelated.single_source] == [first]
+
+
+def test_an_omission_cites_the_sentence_of_every_article_that_reports_it() -> None:
+    first = "The ministry said 40 villages were flooded after the dam broke on Sunday."
+    told = "“Forty villages?” No: the ministry said 40 villages were flooded after the dam broke."
+    articles = [
+        Article(id="a", title="A", paragraphs=[first]),
+        Article(id="b", title="B", paragraphs=[told]),
+        Article(id="c", title="C", paragraphs=["Rain is expected again next week in the north."]),
+    ]
+    claim = Claim(
+        ("quantity",), tuple(sorted(set(content_words(first)))), Evidence("a", 0, 0, 72, first)
+    )
+    facts = [ArticleFacts("a", "A", claims=[claim]), ArticleFacts("b", "B"), ArticleFacts("c", "C")]
+    (omission,) = compare_facts(articles, facts).omissions
+    assert omission.reported_by == ["a", "b"] and omission.omitted_by == ["c"]
+    (claimed, elsewhere) = omission.evidence
+    assert (claimed.article, claimed.text) == ("a", first)
+    # b's evidence is its sentence that tells the claim, with its place in b's body
+    assert elsewhere.article == "b" and "40 villages were flooded" in elsewhere.text
+    assert told[elsewhere.start : elsewhere.end] == elsewhere.text

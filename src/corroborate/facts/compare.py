@@ -102,20 +102,23 @@ def _figures(words: set[str]) -> set[str]:
 
 def _told_elsewhere(
     claims: list[Claim], sentences: dict[str, list[Sentence]], options: ClaimMatchOptions
-) -> list[set[str]]:
+) -> list[dict[str, Evidence]]:
     """For each claim, the other articles with a sentence holding at least ``min_cover``
-    of its content words and every number it states: a claim can be repeated in a
-    sentence that is not a claim itself (a quotation, a sentence naming one actor),
-    but "turnout was 67%" is not told by "a surge in voter turnout"."""
+    of its content words and every number it states (the first such sentence of each,
+    as evidence): a claim can be repeated in a sentence that is not a claim itself (a
+    quotation, a sentence naming one actor), but "turnout was 67%" is not told by "a
+    surge in voter turnout"."""
     index: dict[str, set[tuple[str, int]]] = {}
     figures: dict[tuple[str, int], set[str]] = {}
+    found_at: dict[tuple[str, int], Sentence] = {}
     for article, found in sentences.items():
         for s in found:
             ws = set(content_words(s.text))
+            found_at[(article, s.index)] = s
             figures[(article, s.index)] = _figures(ws)
             for w in ws:
                 index.setdefault(w, set()).add((article, s.index))
-    out: list[set[str]] = []
+    out: list[dict[str, Evidence]] = []
     for claim in claims:
         own = set(content_words(claim.evidence.text))
         numbers = _figures(own)
@@ -123,19 +126,35 @@ def _told_elsewhere(
         for w in own:
             counts.update(hit for hit in index.get(w, ()) if hit[0] != claim.evidence.article)
         need = options.min_cover * len(own)
-        out.append(
-            {hit[0] for hit, n in counts.items() if own and n >= need and numbers <= figures[hit]}
-        )
+        told: dict[str, Evidence] = {}
+        for hit in sorted(counts):
+            if hit[0] in told or not (own and counts[hit] >= need and numbers <= figures[hit]):
+                continue
+            s = found_at[hit]
+            told[hit[0]] = Evidence(hit[0], s.index, s.start, s.end, s.text)
+        out.append(told)
     return out
+
+
+@dataclass(slots=True)
+class _ClaimCluster:
+    """One claim as several articles make it, and where each other article tells it."""
+
+    claims: list[Claim] = field(default_factory=list)
+    told: dict[str, Evidence] = field(default_factory=dict)
+
+    @property
+    def articles(self) -> set[str]:
+        return {c.evidence.article for c in self.claims} | set(self.told)
 
 
 def _match_claims(
     facts: list[ArticleFacts],
     sentences: dict[str, list[Sentence]],
     options: ClaimMatchOptions,
-) -> tuple[list[Claim], list[tuple[list[Claim], set[str]]]]:
+) -> tuple[list[Claim], list[_ClaimCluster]]:
     """Claims made by one article only, and clusters of the same claim across articles
-    with every article that tells it (in a claim or in any other sentence)."""
+    (made as a claim, or told in any other sentence)."""
     claims = [c for f in facts for c in f.claims]
     words = [_claim_words(c) for c in claims]
     elsewhere = _told_elsewhere(claims, sentences, options)
@@ -167,30 +186,33 @@ def _match_claims(
                 matched[i] = matched[j] = True
                 parent[find(i)] = find(j)
     single = [c for i, c in enumerate(claims) if not matched[i]]
-    clusters: dict[int, tuple[list[Claim], set[str]]] = {}
+    clusters: dict[int, _ClaimCluster] = {}
     for i, c in enumerate(claims):
         if matched[i]:
-            members, tellers = clusters.setdefault(find(i), ([], set()))
-            members.append(c)
-            tellers.update({c.evidence.article} | elsewhere[i])
+            cluster = clusters.setdefault(find(i), _ClaimCluster())
+            cluster.claims.append(c)
+            for article, evidence in elsewhere[i].items():
+                cluster.told.setdefault(article, evidence)
     return single, list(clusters.values())
 
 
-def _omissions(articles: list[str], clusters: list[tuple[list[Claim], set[str]]]) -> list[Omission]:
+def _omissions(articles: list[str], clusters: list[_ClaimCluster]) -> list[Omission]:
     out: list[Omission] = []
     if len(articles) < 3:
         return out
-    for cluster, tellers in clusters:
-        reported = sorted(tellers)
+    for cluster in clusters:
+        reported = sorted(cluster.articles)
         if len(reported) * 2 <= len(articles) or len(reported) == len(articles):
             continue
-        first = min(cluster, key=lambda c: len(c.evidence.text))
+        first = min(cluster.claims, key=lambda c: len(c.evidence.text))
+        claimed = {c.evidence.article for c in cluster.claims}
+        told = [e for a, e in sorted(cluster.told.items()) if a not in claimed]
         out.append(
             Omission(
                 text=first.evidence.text,
                 reported_by=reported,
                 omitted_by=[a for a in articles if a not in reported],
-                evidence=[c.evidence for c in cluster],
+                evidence=[c.evidence for c in cluster.claims] + told,
             )
         )
     return out
