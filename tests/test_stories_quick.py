@@ -38,7 +38,16 @@ def test_a_phrase_never_runs_across_a_line_break() -> None:
     # A title-case headline and the body's first name are two phrases, not one.
     text = "Quill Thanks Tolle For Support\n\nBram Tolle spoke to Bank  of\tTarsia staff."
     names = [name for name, _, _ in capitalised_entities(text, 40)]
-    assert names == ["Quill Thanks Tolle For Support", "Bram Tolle", "Bank of Tarsia"]
+    assert names == ["Tolle", "Bram Tolle", "Bank of Tarsia"]
+
+
+def test_a_title_case_headline_keeps_only_the_names_its_body_writes() -> None:
+    text = "Quill Thanks Tolle As Tarsia Votes\n\nAda Quill thanked Bram Tolle in Tarsia."
+    found = [(name, in_lead) for name, _, in_lead in capitalised_entities(text, 40)]
+    assert found[:3] == [("Quill", True), ("Tolle", True), ("Tarsia", True)]
+    # a headline in sentence case keeps its phrases as they are
+    text = "Quill thanks Tolle Bank staff\n\nAda Quill spoke."
+    assert capitalised_entities(text, 20)[1][0] == "Tolle Bank"
 
 
 def test_names_keep_their_accented_letters() -> None:

@@ -157,27 +157,70 @@ def _label(phrase: str, before: str) -> str:
     return "ORG" if len(tokens) > 1 else "NORP"
 
 
+_TITLE_WORD = re.compile(rf"[{_UPPER}{_LOWER}]{{4,}}")
+
+
+def _title_case(line: str) -> bool:
+    """A headline in Title Case ("Trump Congratulates Carney As Canada Votes"): its
+    capitals mark words, not names."""
+    words = _TITLE_WORD.findall(line)
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _names_told_in(phrase: str, body: str) -> list[str]:
+    """The longest runs of a Title Case headline's phrase that the body also writes
+    ("Trump Congratulates Carney" -> "Trump", "Carney")."""
+    tokens = phrase.split()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for j in range(len(tokens), i, -1):
+            run = " ".join(tokens[i:j])
+            if re.search(rf"(?<!\w){re.escape(run)}(?!\w)", body):
+                out.append(run)
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
 def capitalised_entities(text: str, lead_end: int) -> list[tuple[str, str, bool]]:
-    """(phrase, spaCy-style label, in title or lead) for each capitalised phrase."""
+    """(phrase, spaCy-style label, in title or lead) for each capitalised phrase.
+
+    When the first line (the headline) is in Title Case, its phrases keep only the
+    runs of words that the rest of the text also writes with capitals."""
     out: list[tuple[str, str, bool]] = []
+    first_line, newline, rest = text.partition("\n")
+    title_end = len(first_line) if newline and rest.strip() and _title_case(first_line) else -1
+    body = rest if title_end > 0 else ""
     for m in _PHRASE.finditer(text):
-        phrase = m.group(0)
-        start = m.start()
-        head = text[max(0, start - 3) : start]
-        sentence_start = start == 0 or bool(_SENTENCE_END.search(head))
-        words = phrase.split()
-        if sentence_start and words[0].lower() in STOPWORDS:
-            words = words[1:]
-            if not words:
-                continue
-            phrase = " ".join(words)
-        for part, titled in _split_titles(phrase):
-            tokens = part.split()
-            if len(tokens) == 1 and (
-                tokens[0].lower() in STOPWORDS or tokens[0].lower() in _CALENDAR or len(part) < 2
-            ):
-                continue
-            label = "PERSON" if titled and part.lower() not in _PLACES else None
-            label = label or _label(part, text[max(0, start - 20) : start])
-            out.append((part, label, start < lead_end))
+        if m.start() < title_end:
+            for run in _names_told_in(m.group(0), body):
+                out.extend(_typed(run, m.start(), text, lead_end))
+            continue
+        out.extend(_typed(m.group(0), m.start(), text, lead_end))
+    return out
+
+
+def _typed(phrase: str, start: int, text: str, lead_end: int) -> list[tuple[str, str, bool]]:
+    """The named parts of one capitalised phrase starting at ``start``, labelled."""
+    out: list[tuple[str, str, bool]] = []
+    head = text[max(0, start - 3) : start]
+    sentence_start = start == 0 or bool(_SENTENCE_END.search(head))
+    words = phrase.split()
+    if sentence_start and words[0].lower() in STOPWORDS:
+        words = words[1:]
+        if not words:
+            return out
+        phrase = " ".join(words)
+    for part, titled in _split_titles(phrase):
+        tokens = part.split()
+        if len(tokens) == 1 and (
+            tokens[0].lower() in STOPWORDS or tokens[0].lower() in _CALENDAR or len(part) < 2
+        ):
+            continue
+        label = "PERSON" if titled and part.lower() not in _PLACES else None
+        label = label or _label(part, text[max(0, start - 20) : start])
+        out.append((part, label, start < lead_end))
     return out
