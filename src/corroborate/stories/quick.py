@@ -167,17 +167,17 @@ def _title_case(line: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def _names_told_in(phrase: str, body: str) -> list[str]:
-    """The longest runs of a Title Case headline's phrase that the body also writes
-    ("Trump Congratulates Carney" -> "Trump", "Carney")."""
-    tokens = phrase.split()
-    out: list[str] = []
+def _names_told_in(phrase: str, body: str) -> list[tuple[int, str]]:
+    """The longest runs of a Title Case headline's phrase that the body also writes,
+    with their offsets in the phrase ("Trump Congratulates Carney" -> "Trump", "Carney")."""
+    spans = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", phrase)]
+    out: list[tuple[int, str]] = []
     i = 0
-    while i < len(tokens):
-        for j in range(len(tokens), i, -1):
-            run = " ".join(tokens[i:j])
+    while i < len(spans):
+        for j in range(len(spans), i, -1):
+            run = " ".join(word for _at, word in spans[i:j])
             if re.search(rf"(?<!\w){re.escape(run)}(?!\w)", body):
-                out.append(run)
+                out.append((spans[i][0], run))
                 i = j
                 break
         else:
@@ -196,8 +196,8 @@ def capitalised_entities(text: str, lead_end: int) -> list[tuple[str, str, bool]
     body = rest if title_end > 0 else ""
     for m in _PHRASE.finditer(text):
         if m.start() < title_end:
-            for run in _names_told_in(m.group(0), body):
-                out.extend(_typed(run, m.start(), text, lead_end))
+            for offset, run in _names_told_in(m.group(0), body):
+                out.extend(_typed(run, m.start() + offset, text, lead_end))
             continue
         out.extend(_typed(m.group(0), m.start(), text, lead_end))
     return out
