@@ -87,9 +87,7 @@ def main() -> None:
     if not (default_data_dir() / "duc2006_docs.tar.gz").exists():
         sys.exit(f"DUC 2006 not found in {default_data_dir().resolve()}")
     topics = load_topics()
-    # A few documents belong to two topics: their gold story is ambiguous, leave them out.
-    ids = Counter(a.id for t in topics for a in t.articles)
-    shared = {i for i, n in ids.items() if n > 1}
+    shared = in_two_topics(topics)
     articles = [a for t in topics for a in t.articles if a.id not in shared]
     gold = [t.topic_id for t in topics for a in t.articles if a.id not in shared]
     print(f"{len(shared)} documents in two topics left out")
@@ -130,25 +128,37 @@ def main() -> None:
         f"near pairs together {statistics.mean(r[6] for r in rows):.3f}; features {feature_s:.1f}s"
     )
     if EVENTS.exists():
-        events = json.loads(EVENTS.read_text(encoding="utf-8"))["stories"]
-        event_level(topics, {a.id: f for a, f in zip(articles, feats, strict=True)}, events)
+        event_level(topics, {a.id: f for a, f in zip(articles, feats, strict=True)}, shared)
     else:
         print(f"no hand-grouped stories at {EVENTS}: event-level scores skipped")
 
 
-def event_level(topics: list, feats: dict[str, object], events: dict[str, dict[str, str]]) -> None:
+def labelled_stories(topics: list, skip: set[str]) -> tuple[list, list[str]]:
+    """The documents of ``topics`` that have a hand-grouped story in :data:`EVENTS`
+    (none of ``skip``), and their stories as ``topic/name``."""
+    events: dict[str, dict[str, str]] = json.loads(EVENTS.read_text(encoding="utf-8"))["stories"]
+    docs, gold = [], []
+    for t in topics:
+        for a in t.articles:
+            if a.id not in skip and a.id in events.get(t.topic_id, {}):
+                docs.append(a)
+                gold.append(f"{t.topic_id}/{events[t.topic_id][a.id]}")
+    return docs, gold
+
+
+def in_two_topics(topics: list) -> set[str]:
+    """Documents that DUC puts in two topics: their gold story is ambiguous."""
+    ids = Counter(a.id for t in topics for a in t.articles)
+    return {i for i, n in ids.items() if n > 1}
+
+
+def event_level(topics: list, feats: dict[str, object], skip: set[str]) -> None:
     """Pairwise scores against the hand-grouped stories of :data:`EVENTS`, per DUC split
     (development: the first 20 topic ids; held out: the other 30), each split in one
     index, by date and in three random orders."""
     dev, held_out = split_dev_test(topics)
     for name, part in (("dev", dev), ("held-out", held_out)):
-        docs = [a for t in part for a in t.articles if a.id in feats and a.id in events[t.topic_id]]
-        gold = [
-            f"{t.topic_id}/{events[t.topic_id][a.id]}"
-            for t in part
-            for a in t.articles
-            if a.id in feats and a.id in events[t.topic_id]
-        ]
+        docs, gold = labelled_stories(part, skip)
         rows = []
         by_date = sorted(range(len(docs)), key=lambda i: (docs[i].published_at, docs[i].id))
         orders = [by_date] + [

@@ -15,6 +15,12 @@ src/corroborate/stories/story_model.json.
 folds of development topics, weights and thresholds are fit on the other
 topics and the engine is scored on the held-out ones (pairwise F1, 3 orders).
 
+The DUC 2006 development topics' hand-grouped stories
+(benchmarks/data/stories/duc2006_events.json) are replayed the same way and
+their pairs added to ECB+'s: DUC has publication dates, so the time-gap signals
+get a weight (``--no-duc`` fits on ECB+ alone). The thresholds are still chosen
+by ECB+ development F1; DUC's held-out topics are never read.
+
     python benchmarks/train_story_model.py [--cache /tmp/ecbplus_features.jsonl] [--cv 5]
 """
 
@@ -32,9 +38,19 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corroborate.stories import IndexOptions, ScoreModel, StoryFeatures, StoryIndex
+import duc2006_stories as duc_stories
+from corroborate.config import Context
+from corroborate.stories import (
+    FeatureOptions,
+    IndexOptions,
+    ScoreModel,
+    StoryFeatures,
+    StoryIndex,
+    extract_features,
+)
 from corroborate.stories.regroup import RegroupOptions
 from corroborate.stories.signals import SIGNALS
+from duc2006_data import default_data_dir, load_topics, split_dev_test
 from ecbplus_data import (
     DEV_TOPICS,
     ENTITY_PATHS,
@@ -45,6 +61,20 @@ from ecbplus_data import (
 )
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "src/corroborate/stories/story_model.json"
+
+
+def duc_dev_stories(entities: str) -> Corpus:
+    """Features and hand-grouped stories of the DUC 2006 development topics (the first 20
+    topic ids): news with real dates, which ECB+ lacks, so the time-gap signals get a
+    weight. The held-out 30 topics are never read here."""
+    if not duc_stories.EVENTS.exists() or not (default_data_dir() / "duc2006_docs.tar.gz").exists():
+        sys.exit("DUC 2006 or its hand-grouped stories are missing; use --no-duc to fit on ECB+")
+    topics = load_topics()
+    dev, _held_out = split_dev_test(topics)
+    docs, gold = duc_stories.labelled_stories(dev, duc_stories.in_two_topics(topics))
+    feats = extract_features(docs, Context(), FeatureOptions(entities=entities))
+    print(f"DUC 2006 development topics: {len(docs)} documents, {len(set(gold))} stories")
+    return feats, gold
 
 
 def placeholder_model() -> ScoreModel:
@@ -118,18 +148,27 @@ def dev_f1(
 Grid = tuple[list[float], list[float], list[float]]
 
 
+Corpus = tuple[list[StoryFeatures], list[str]]
+
+
 def fit_all(
-    feats: list[StoryFeatures], events: list[str], args: argparse.Namespace, grid: Grid
+    feats: list[StoryFeatures],
+    events: list[str],
+    args: argparse.Namespace,
+    grid: Grid,
+    extra: list[Corpus],
 ) -> tuple[ScoreModel, tuple[float, float, float], float, int]:
-    """Weights from teacher-forced pairs, then the thresholds by engine F1 (3 orders)."""
+    """Weights from teacher-forced pairs (of ECB+ and of the ``extra`` corpora, each
+    replayed in its own index), then the thresholds by ECB+ engine F1 (3 orders)."""
     xs, ys = [], []
     misses = needed = 0
     for seed in range(args.orders):
-        x, y, m, n = teacher_pairs(feats, events, seed)
-        xs.append(x)
-        ys.append(y)
-        misses += m
-        needed += n
+        for corpus_feats, corpus_events in [(feats, events), *extra]:
+            x, y, m, n = teacher_pairs(corpus_feats, corpus_events, seed)
+            xs.append(x)
+            ys.append(y)
+            misses += m
+            needed += n
     x_all, y_all = np.concatenate(xs), np.concatenate(ys)
     print(
         f"pairs {len(y_all)} (positive {int(y_all.sum())}); retrieval missed the gold story "
@@ -149,9 +188,14 @@ def fit_all(
 
 
 def cross_validate(
-    docs: list, feats: list[StoryFeatures], events: list[str], args: argparse.Namespace
+    docs: list,
+    feats: list[StoryFeatures],
+    events: list[str],
+    args: argparse.Namespace,
+    extra: list[Corpus],
 ) -> None:
-    """Fit on K-1 folds of topics, score the engine on the held-out fold's topics."""
+    """Fit on K-1 folds of ECB+ topics (and all of ``extra``), score the engine on the
+    held-out fold's topics."""
     topics = sorted({d.topic for d in docs})
     scores = []
     for k in range(args.cv):
@@ -159,7 +203,7 @@ def cross_validate(
         train = [i for i, d in enumerate(docs) if d.topic not in held]
         test = [i for i, d in enumerate(docs) if d.topic in held]
         model, t, _, _ = fit_all(
-            [feats[i] for i in train], [events[i] for i in train], args, _grid(args)
+            [feats[i] for i in train], [events[i] for i in train], args, _grid(args), extra
         )
         model = ScoreModel(SIGNALS, model.mean, model.scale, model.coef, model.intercept, t[0], {})
         f1 = dev_f1([feats[i] for i in test], [events[i] for i in test], model, t, [0, 1, 2])
@@ -187,14 +231,18 @@ def main() -> None:
     parser.add_argument("--bridges", type=float, nargs="+", default=[0.9, 2.0])
     parser.add_argument("--splits", type=float, nargs="+", default=[0.0, 0.4, 0.5, 0.65])
     parser.add_argument("--cv", type=int, default=0, help="cross-validate by topic first")
+    parser.add_argument(
+        "--no-duc", action="store_true", help="fit on ECB+ only, without the DUC dev stories"
+    )
     args = parser.parse_args()
 
     docs = load_ecbplus(topics=DEV_TOPICS)
     feats = [StoryFeatures.from_dict(d) for d in cached_features(docs, args.cache, args.entities)]
     events = [d.event for d in docs]
+    extra = [] if args.no_duc else [duc_dev_stories(args.entities)]
     if args.cv > 1:
-        cross_validate(docs, feats, events, args)
-    model, best_t, best_f1, pairs = fit_all(feats, events, args, _grid(args))
+        cross_validate(docs, feats, events, args, extra)
+    model, best_t, best_f1, pairs = fit_all(feats, events, args, _grid(args), extra)
     for name, w in zip(SIGNALS, model.coef, strict=True):
         print(f"  {name:14s} {w:+.3f}")
     final = ScoreModel(
@@ -207,7 +255,9 @@ def main() -> None:
         {
             "bridge_threshold": best_t[1],
             "split_threshold": best_t[2],
-            "fit_on": "ECB+ topics 1-35 (development), teacher-forced replay",
+            "fit_on": "ECB+ topics 1-35 (development)"
+            + ("" if args.no_duc else " and DUC 2006's first 20 topics' hand-grouped stories")
+            + ", teacher-forced replay; thresholds by ECB+ development F1",
             "entities": args.entities,
             "orders": args.orders,
             "pairs": pairs,
