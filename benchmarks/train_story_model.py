@@ -61,6 +61,7 @@ from ecbplus_data import (
 )
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "src/corroborate/stories/story_model.json"
+Corpus = tuple[list[StoryFeatures], list[str]]  # features and gold story of each document
 
 
 def duc_dev_stories(entities: str) -> Corpus:
@@ -146,9 +147,6 @@ def dev_f1(
 
 
 Grid = tuple[list[float], list[float], list[float]]
-
-
-Corpus = tuple[list[StoryFeatures], list[str]]
 
 
 def fit_all(
