@@ -40,14 +40,12 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
-from sklearn.metrics import adjusted_rand_score
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corroborate.config import Context
-from corroborate.stories import FeatureOptions, StoryIndex, extract_features
+from corroborate.stories import FeatureOptions, extract_features
 from duc2006_data import default_data_dir, load_topics, split_dev_test
-from ecbplus_data import ENTITY_PATHS, pairwise_scores, run_index
+from ecbplus_data import ENTITY_PATHS, replay
 
 NEAR_SECONDS = 2 * 86400
 EVENTS = Path(__file__).resolve().parent / "data" / "stories" / "duc2006_events.json"
@@ -104,13 +102,9 @@ def main() -> None:
         orders.append((f"random {seed}", order))
     rows = []
     for name, order in orders:
-        index = StoryIndex()
-        started = time.perf_counter()
-        labels = run_index(feats, order, index)
-        elapsed = time.perf_counter() - started
-        predicted = [labels[a.id] for a in articles]
-        p, r, f1 = pairwise_scores(gold, predicted)
-        ari = adjusted_rand_score(gold, predicted)
+        run = replay(feats, order, gold)
+        p, r, f1, ari, elapsed = run.precision, run.recall, run.f1, run.ari, run.seconds
+        predicted = run.predicted
         pure, per_topic = purity(gold, predicted)
         near = near_pairs_together(articles, gold, predicted)
         rows.append((p, r, f1, ari, pure, per_topic, near))
@@ -167,9 +161,8 @@ def event_level(topics: list, feats: dict[str, object], skip: set[str]) -> None:
             random.Random(s).sample(range(len(docs)), len(docs)) for s in range(3)
         ]
         for order in orders:
-            labels = run_index([feats[d.id] for d in docs], order, StoryIndex())
-            predicted = [labels[d.id] for d in docs]
-            rows.append((*pairwise_scores(gold, predicted), adjusted_rand_score(gold, predicted)))
+            run = replay([feats[d.id] for d in docs], order, gold)
+            rows.append((run.precision, run.recall, run.f1, run.ari))
         p, r, f1, ari = (statistics.mean(row[k] for row in rows) for k in range(4))
         print(
             f"== DUC 2006 {name} topics, hand-grouped stories: {len(docs)} docs, "

@@ -18,11 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-from sklearn.metrics import adjusted_rand_score
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corroborate.stories import StoryFeatures, StoryIndex
+from corroborate.stories import StoryFeatures
 from ecbplus_data import (
     DEV_TOPICS,
     ECBPLUS,
@@ -30,8 +28,7 @@ from ecbplus_data import (
     TEST_TOPICS,
     cached_features,
     load_ecbplus,
-    pairwise_scores,
-    run_index,
+    replay,
 )
 
 
@@ -45,13 +42,9 @@ def evaluate(split: str, topics: range, orders: int, cache: Path | None, entitie
     for seed in range(orders):
         order = list(range(len(feats)))
         random.Random(seed).shuffle(order)
-        index = StoryIndex()
-        started = time.perf_counter()
-        labels = run_index(feats, order, index)
-        elapsed = time.perf_counter() - started
-        predicted = [labels[f.article_id] for f in feats]
-        p, r, f1 = pairwise_scores(gold, predicted)
-        ari = adjusted_rand_score(gold, predicted)
+        run = replay(feats, order, gold)
+        p, r, f1, ari, elapsed = run.precision, run.recall, run.f1, run.ari, run.seconds
+        predicted = run.predicted
         rows.append((p, r, f1, ari, len(set(predicted)), elapsed))
         print(
             f"{split} order {seed}: P {p:.4f} R {r:.4f} F1 {f1:.4f} ARI {ari:.4f} "

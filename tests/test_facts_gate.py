@@ -10,17 +10,13 @@ extraction, alignment or quote fidelity shows up in CI.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
+from conftest import benchmark_module, shared_path
 from corroborate.config import Context
 from corroborate.facts import extract_facts_batch
 from corroborate.facts.compare import compare_facts
 
-REPO = Path(__file__).resolve().parents[1]
-ECBPLUS = REPO / ".." / "shared" / "data" / "ecbplus" / "ecbplus_docs.jsonl.gz"
 # Measured at 2eb2b42: conflicts 5 of 12 found (recall 0.417), precision 0.714,
 # 1.0 false conflict per 10 stories; altered quotes recall 1.0, precision 0.75.
 FLOORS = {"conflict_recall": 0.41, "conflict_precision": 0.7, "altered_recall": 1.0}
@@ -29,21 +25,15 @@ CEILINGS = {"false_conflicts_per_10_stories": 1.0}
 
 @pytest.mark.shared
 def test_conflicts_and_altered_quotes_on_dev_topics_1_to_10(ctx: Context) -> None:
-    if not ECBPLUS.exists():
-        pytest.skip(f"{ECBPLUS.resolve()} is absent: this gate needs ../shared beside the repo")
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        from ecbplus_articles import load_stories
-        from facts_scoring import DEV_LABELS, load_labels, score
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
-    stories = load_stories(range(1, 11))
+    shared_path("data", "ecbplus", "ecbplus_docs.jsonl.gz")
+    scoring = benchmark_module("facts_scoring")
+    stories = benchmark_module("ecbplus_articles").load_stories(range(1, 11))
     assert sum(len(a) for a in stories.values()) == 231
     results = {
         sid: compare_facts(articles, extract_facts_batch(articles, ctx))
         for sid, articles in sorted(stories.items())
     }
-    figures = score(results, load_labels(DEV_LABELS)).to_dict()
+    figures = scoring.score(results, scoring.load_labels(scoring.DEV_LABELS)).to_dict()
     for name, floor in FLOORS.items():
         assert figures[name] >= floor, figures
     for name, ceiling in CEILINGS.items():
