@@ -121,3 +121,11 @@ def test_places_of_several_words_and_party_names_are_not_people() -> None:
     assert found["New Zealand"] == "GPE"
     assert found["Bloc Tarsien"] == "ORG"
     assert found["Ada Quill"] == "PERSON"
+
+
+def test_a_name_does_not_keep_the_joining_word_before_a_title() -> None:
+    found = capitalised_entities("Then Mr. Quill and Mr. Tolle met in Tarsia.", 10)
+    assert [(name, label) for name, label, _ in found][:2] == [
+        ("Quill", "PERSON"),
+        ("Tolle", "PERSON"),
+    ]

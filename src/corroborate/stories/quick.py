@@ -115,22 +115,31 @@ _CALENDAR = frozenset(
 )
 
 
+_CONNECTORS = frozenset(_split("of de the and for al van von la le"))
+
+
 def _split_titles(phrase: str) -> list[tuple[str, bool]]:
-    """Split "U.S. President Donald Trump" into ("U.S.", False), ("Donald Trump", True)."""
+    """Split "U.S. President Donald Trump" into ("U.S.", False), ("Donald Trump", True);
+    a part does not end with a joining word ("Mr. Carney and Mr. Trump": "Carney")."""
     words = phrase.split()
     parts: list[tuple[str, bool]] = []
     current: list[str] = []
     titled = False
+
+    def close() -> None:
+        while current and current[-1] in _CONNECTORS:
+            current.pop()
+        if current:
+            parts.append((" ".join(current), titled))
+        current.clear()
+
     for word in words:
         if word.lower().strip(".") in _TITLES:
-            if current:
-                parts.append((" ".join(current), titled))
-                current = []
+            close()
             titled = True
             continue
         current.append(word)
-    if current:
-        parts.append((" ".join(current), titled))
+    close()
     return parts
 
 
