@@ -57,9 +57,13 @@ def test_names_keep_their_accented_letters() -> None:
 
 
 def test_a_possessive_ends_a_phrase_and_hyphenated_names_are_people() -> None:
-    text = "Tarsia's Ada Quill-Tolle praised the Harbour Board's plan."
+    text = "Tarsia's Ada Quill-Tolle praised the Harbour Board's plan for Tarsia."
     found = [(name, label) for name, label, _ in capitalised_entities(text, 20)]
-    assert found == [("Tarsia", "NORP"), ("Ada Quill-Tolle", "PERSON"), ("Harbour Board", "ORG")]
+    assert found[:3] == [
+        ("Tarsia", "NORP"),
+        ("Ada Quill-Tolle", "PERSON"),
+        ("Harbour Board", "ORG"),
+    ]
 
 
 def test_quick_features_need_no_spacy(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,3 +133,10 @@ def test_a_name_does_not_keep_the_joining_word_before_a_title() -> None:
         ("Quill", "PERSON"),
         ("Tolle", "PERSON"),
     ]
+
+
+def test_a_lone_word_opening_a_sentence_is_a_name_only_if_capitalised_elsewhere() -> None:
+    text = "Meanwhile, Quill spoke. Later Ada Quill left. Tarsia voted; Bram Tolle won in Tarsia."
+    names = [name for name, _, _ in capitalised_entities(text, 10)]
+    assert "Meanwhile" not in names and "Later" not in names
+    assert names.count("Quill") == 1 and names.count("Tarsia") == 2

@@ -204,26 +204,54 @@ def capitalised_entities(text: str, lead_end: int) -> list[tuple[str, str, bool]
     first_line, newline, rest = text.partition("\n")
     title_end = len(first_line) if newline and rest.strip() and _title_case(first_line) else -1
     body = rest if title_end > 0 else ""
-    for m in _PHRASE.finditer(text):
+    matches = list(_PHRASE.finditer(text))
+    # Words capitalised inside a sentence somewhere (past a phrase's first word, or in a
+    # phrase that does not open a sentence): a lone capitalised word that opens a
+    # sentence ("Meanwhile", "Late") is a name only if it is also one of these.
+    inside: set[str] = set()
+    for m in matches:
+        words = m.group(0).split()
+        if m.start() > title_end and not _opens_sentence(text, m.start()):
+            inside.update(words)
+        elif m.start() > title_end:
+            inside.update(words[1:])
+    for m in matches:
         if m.start() < title_end:
             for offset, run in _names_told_in(m.group(0), body):
-                out.extend(_typed(run, m.start() + offset, text, lead_end))
+                out.extend(_typed(run, m.start() + offset, text, lead_end, inside))
             continue
-        out.extend(_typed(m.group(0), m.start(), text, lead_end))
+        out.extend(_typed(m.group(0), m.start(), text, lead_end, inside))
     return out
 
 
-def _typed(phrase: str, start: int, text: str, lead_end: int) -> list[tuple[str, str, bool]]:
-    """The named parts of one capitalised phrase starting at ``start``, labelled."""
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the phrase at ``start`` opens a sentence ("Mr. Trump" does not)."""
+    if start == 0:
+        return True
+    before = text[max(0, start - 20) : start]
+    return bool(_SENTENCE_END.search(before[-3:])) and not _HONORIFIC.search(before)
+
+
+def _typed(
+    phrase: str, start: int, text: str, lead_end: int, inside: set[str]
+) -> list[tuple[str, str, bool]]:
+    """The named parts of one capitalised phrase starting at ``start``, labelled
+    (``inside``: the words capitalised inside a sentence somewhere in ``text``)."""
     out: list[tuple[str, str, bool]] = []
-    head = text[max(0, start - 3) : start]
-    sentence_start = start == 0 or bool(_SENTENCE_END.search(head))
+    sentence_start = _opens_sentence(text, start)
     words = phrase.split()
     if sentence_start and words[0].lower() in STOPWORDS:
         words = words[1:]
         if not words:
             return out
         phrase = " ".join(words)
+    if (
+        sentence_start
+        and len(words) == 1
+        and words[0] not in inside
+        and words[0].lower().strip(".") not in _PLACES
+    ):
+        return out
     for part, titled in _split_titles(phrase):
         tokens = part.split()
         if len(tokens) == 1 and (
