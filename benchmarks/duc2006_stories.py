@@ -23,7 +23,9 @@ the engine against those stories, per DUC split (development: the first 20
 topic ids, fitted on; held out: the other 30). The annotators split finely (1,014 stories
 for 1,250 documents: "the flight recorder is recovered" and "its findings are
 released" three days later are two stories), so a lower pairwise precision
-there is partly a matter of granularity.
+there is partly a matter of granularity. ``duc2006_events_b.json`` is a second
+grouping made the same way by other sessions; the script prints how far the two
+agree.
 
     python benchmarks/duc2006_stories.py [--orders 3] [--entities quick|spacy]
 """
@@ -45,10 +47,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corroborate.config import Context
 from corroborate.stories import FeatureOptions, extract_features
 from duc2006_data import default_data_dir, load_topics, split_dev_test
-from ecbplus_data import ENTITY_PATHS, replay
+from ecbplus_data import ENTITY_PATHS, pairwise_scores, replay
 
 NEAR_SECONDS = 2 * 86400
 EVENTS = Path(__file__).resolve().parent / "data" / "stories" / "duc2006_events.json"
+EVENTS_B = EVENTS.with_name("duc2006_events_b.json")  # a second, independent grouping
 
 
 def purity(gold: list[str], predicted: list[str]) -> tuple[float, float]:
@@ -129,10 +132,10 @@ def main() -> None:
         print(f"no hand-grouped stories at {EVENTS}: event-level scores skipped")
 
 
-def labelled_stories(topics: list, skip: set[str]) -> tuple[list, list[str]]:
-    """The documents of ``topics`` that have a hand-grouped story in :data:`EVENTS`
-    (none of ``skip``), and their stories as ``topic/name``."""
-    events: dict[str, dict[str, str]] = json.loads(EVENTS.read_text(encoding="utf-8"))["stories"]
+def labelled_stories(topics: list, skip: set[str], path: Path = EVENTS) -> tuple[list, list[str]]:
+    """The documents of ``topics`` that have a hand-grouped story in ``path`` (none of
+    ``skip``), and their stories as ``topic/name``."""
+    events: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))["stories"]
     docs, gold = [], []
     for t in topics:
         for a in t.articles:
@@ -155,6 +158,14 @@ def event_level(topics: list, feats: dict[str, object], skip: set[str]) -> None:
     dev, held_out = split_dev_test(topics)
     for name, part in (("dev", dev), ("held-out", held_out)):
         docs, gold = labelled_stories(part, skip)
+        if EVENTS_B.exists():
+            docs_b, gold_b = labelled_stories(part, skip, EVENTS_B)
+            assert [d.id for d in docs_b] == [d.id for d in docs]
+            p, r, f1 = pairwise_scores(gold, gold_b)
+            print(
+                f"== DUC 2006 {name} topics: the second grouping against the first: "
+                f"F1 {f1:.4f} (P {p:.4f} R {r:.4f}); {len(set(gold_b))} vs {len(set(gold))} stories"
+            )
         rows = []
         by_date = sorted(range(len(docs)), key=lambda i: (docs[i].published_at, docs[i].id))
         orders = [by_date] + [
