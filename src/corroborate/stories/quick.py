@@ -204,23 +204,21 @@ def capitalised_entities(text: str, lead_end: int) -> list[tuple[str, str, bool]
     first_line, newline, rest = text.partition("\n")
     title_end = len(first_line) if newline and rest.strip() and _title_case(first_line) else -1
     body = rest if title_end > 0 else ""
-    matches = list(_PHRASE.finditer(text))
+    matches = [(m, _opens_sentence(text, m.start())) for m in _PHRASE.finditer(text)]
     # Words capitalised inside a sentence somewhere (past a phrase's first word, or in a
     # phrase that does not open a sentence): a lone capitalised word that opens a
     # sentence ("Meanwhile", "Late") is a name only if it is also one of these.
     inside: set[str] = set()
-    for m in matches:
-        words = m.group(0).split()
-        if m.start() > title_end and not _opens_sentence(text, m.start()):
-            inside.update(words)
-        elif m.start() > title_end:
-            inside.update(words[1:])
-    for m in matches:
-        if m.start() < title_end:
-            for offset, run in _names_told_in(m.group(0), body):
-                out.extend(_typed(run, m.start() + offset, text, lead_end, inside))
+    for m, opens in matches:
+        if m.start() > title_end:
+            inside.update(m.group(0).split()[1 if opens else 0 :])
+    for m, opens in matches:
+        if m.start() > title_end:
+            out.extend(_typed(m.group(0), m.start(), opens, text, lead_end, inside))
             continue
-        out.extend(_typed(m.group(0), m.start(), text, lead_end, inside))
+        for offset, run in _names_told_in(m.group(0), body):
+            at = m.start() + offset
+            out.extend(_typed(run, at, _opens_sentence(text, at), text, lead_end, inside))
     return out
 
 
@@ -233,12 +231,12 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 
 def _typed(
-    phrase: str, start: int, text: str, lead_end: int, inside: set[str]
+    phrase: str, start: int, sentence_start: bool, text: str, lead_end: int, inside: set[str]
 ) -> list[tuple[str, str, bool]]:
-    """The named parts of one capitalised phrase starting at ``start``, labelled
-    (``inside``: the words capitalised inside a sentence somewhere in ``text``)."""
+    """The named parts of one capitalised phrase starting at ``start`` (opening a
+    sentence or not), labelled (``inside``: the words capitalised inside a sentence
+    somewhere in ``text``)."""
     out: list[tuple[str, str, bool]] = []
-    sentence_start = _opens_sentence(text, start)
     words = phrase.split()
     if sentence_start and words[0].lower() in STOPWORDS:
         words = words[1:]
