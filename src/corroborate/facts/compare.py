@@ -109,13 +109,12 @@ def _told_elsewhere(
     quotation, a sentence naming one actor), but "turnout was 67%" is not told by "a
     surge in voter turnout"."""
     index: dict[str, set[tuple[str, int]]] = {}
-    figures: dict[tuple[str, int], set[str]] = {}
-    found_at: dict[tuple[str, int], Sentence] = {}
-    for article, found in sentences.items():
-        for s in found:
+    # each sentence, with the numbers it states, by (article, sentence index)
+    found: dict[tuple[str, int], tuple[Sentence, set[str]]] = {}
+    for article, in_article in sentences.items():
+        for s in in_article:
             ws = set(content_words(s.text))
-            found_at[(article, s.index)] = s
-            figures[(article, s.index)] = _figures(ws)
+            found[(article, s.index)] = (s, _figures(ws))
             for w in ws:
                 index.setdefault(w, set()).add((article, s.index))
     out: list[dict[str, Evidence]] = []
@@ -127,11 +126,10 @@ def _told_elsewhere(
             counts.update(hit for hit in index.get(w, ()) if hit[0] != claim.evidence.article)
         need = options.min_cover * len(own)
         told: dict[str, Evidence] = {}
-        for hit in sorted(counts):
-            if hit[0] in told or not (own and counts[hit] >= need and numbers <= figures[hit]):
-                continue
-            s = found_at[hit]
-            told[hit[0]] = Evidence(hit[0], s.index, s.start, s.end, s.text)
+        for article, i in sorted(h for h, n in counts.items() if n >= need):
+            s, stated = found[(article, i)]
+            if article not in told and numbers <= stated:
+                told[article] = Evidence(article, s.index, s.start, s.end, s.text)
         out.append(told)
     return out
 
