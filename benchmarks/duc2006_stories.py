@@ -71,10 +71,11 @@ def purity(gold: list[str], predicted: list[str]) -> tuple[float, float]:
 def near_pairs_together(articles: list, gold: list[str], predicted: list[str]) -> float:
     """Share of same-topic pairs published within two days of each other that share a
     story: most are reports of one event, the unit the engine is meant to find."""
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    for i, topic in enumerate(gold):
+        by_topic[topic].append(i)
     together = total = 0
-    for i, j in combinations(range(len(articles)), 2):
-        if gold[i] != gold[j]:
-            continue
+    for i, j in (pair for members in by_topic.values() for pair in combinations(members, 2)):
         a, b = articles[i].published_at, articles[j].published_at
         if a and b and abs((a - b).total_seconds()) <= NEAR_SECONDS:
             total += 1
