@@ -9,30 +9,19 @@ in the reader or in trafilatura shows up in CI.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from conftest import benchmark_module
+
 REPO = Path(__file__).resolve().parents[1]
-BENCHMARK = REPO / "benchmarks" / "extraction.py"
 DATA = REPO / ".." / "shared" / "data" / "article-extraction"
 # Measured on this slice with trafilatura 2.3.1: F1 0.9675 (precision 0.966, recall 0.969).
 F1_FLOOR = 0.955
 SAVED_TRAFILATURA_F1 = 0.9675  # trafilatura 2.0.0's saved output on the same slice
-
-
-def load_benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("extraction_benchmark", BENCHMARK)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses need the module registered
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.shared
@@ -40,7 +29,7 @@ def test_html_reader_f1_on_a_fixed_slice() -> None:
     if not (DATA / "ground-truth.json").exists():
         pytest.skip(f"{DATA.resolve()} is absent: this gate needs ../shared beside the repo")
     data = DATA
-    bench = load_benchmark()
+    bench = benchmark_module("extraction")
     ids = sorted(json.loads((data / "ground-truth.json").read_text(encoding="utf-8")))[::9][:20]
     pages = bench.load_pages(data, ids)
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
