@@ -140,3 +140,36 @@ def test_a_lone_word_opening_a_sentence_is_a_name_only_if_capitalised_elsewhere(
     names = [name for name, _, _ in capitalised_entities(text, 10)]
     assert "Meanwhile" not in names and "Later" not in names
     assert names.count("Quill") == 1 and names.count("Tarsia") == 2
+
+
+def test_a_run_of_separate_places_is_split_but_a_place_of_several_words_is_not() -> None:
+    text = "Ada Quill wants to make France Europe's first power, said officials in New York."
+    found = [(name, label) for name, label, _ in capitalised_entities(text, 20)]
+    assert ("France", "GPE") in found and ("Europe", "GPE") in found
+    assert ("New York", "GPE") in found
+    assert not any(name == "France Europe" for name, _ in found)
+
+
+def test_an_organisation_word_left_alone_by_a_title_is_not_a_name() -> None:
+    text = "Ada Quill spoke to the Prime Minister's Office and to Congress in Tarsia."
+    names = [name for name, _, _ in capitalised_entities(text, 20)]
+    assert "Office" not in names
+    assert "Congress" in names
+
+
+def test_names_joined_by_and_are_split_but_a_name_with_and_in_it_is_not() -> None:
+    text = (
+        "Talks between Washington and Ottawa resumed, said Ada Quill and NDP aides. "
+        "Aides said Quill met Tolle; Quill and Tolle agreed. The Globe and Mail said so."
+    )
+    names = [name for name, _, _ in capitalised_entities(text, 10)]
+    assert {"Washington", "Ottawa", "Ada Quill", "NDP"} <= set(names)
+    assert "Quill and Tolle" not in names and names.count("Tolle") == 2
+    assert "Globe and Mail" in names
+
+
+def test_hyphenated_titles_weekdays_and_quoted_conjunctions_end_names() -> None:
+    text = "Ada Quill met Governor-General Bram Tolle Tuesday. “And the Tarsians won,” he said."
+    found = dict((name, label) for name, label, _ in capitalised_entities(text, 10))
+    assert found["Bram Tolle"] == "PERSON"
+    assert "Tarsians" in found and "And the Tarsians" not in found

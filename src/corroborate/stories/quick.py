@@ -12,6 +12,7 @@ normalize_entities` turns both into the same matching keys.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from corroborate.text import STOPWORDS
 
@@ -103,7 +104,7 @@ _PLACE_PHRASES = frozenset(
 _TITLES = frozenset(
     _split(
         "mr mrs ms dr president minister prime premier senator governor chairman chief secretary "
-        "judge king queen general sir vice deputy foreign finance trade defence defense "
+        "judge king queen general sir vice deputy leader foreign finance trade defence defense "
         "spokesman spokeswoman ambassador mayor pope prince"
     )
 )
@@ -116,6 +117,19 @@ _CALENDAR = frozenset(
 
 
 _CONNECTORS = frozenset(_split("of de the and for al van von la le"))
+# Capitalised, these open a sentence even after an opening quote ("“And the voters…").
+_CONJUNCTIONS = frozenset(_split("And But Or So Yet"))
+# Organisation words that name nothing on their own ("the Prime Minister's Office" leaves
+# "Office" once its title is split off); "Congress", "Senate" or "Police" alone still do.
+_GENERIC_ORG_WORDS = frozenset(
+    _split(
+        "bank inc corp co ltd plc group ministry department association union party council "
+        "agency committee company exchange board university court commission fund "
+        "corporation industries airlines organisation organization institute federation "
+        "authority office bureau alliance coalition league movement foundation network "
+        "church hospital airport school club"
+    )
+)
 
 
 def _split_titles(phrase: str) -> list[tuple[str, bool]]:
@@ -134,7 +148,12 @@ def _split_titles(phrase: str) -> list[tuple[str, bool]]:
         current.clear()
 
     for word in words:
-        if word.lower().strip(".") in _TITLES:
+        lowered = word.lower().strip(".")
+        if lowered in _CALENDAR:  # "Mary Simon Tuesday": the day ends the name
+            close()
+            titled = False
+            continue
+        if all(w in _TITLES for w in lowered.split("-")):  # "Governor-General"
             close()
             titled = True
             continue
@@ -195,6 +214,18 @@ def _names_told_in(phrase: str, body: str) -> list[tuple[int, str]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """One text and what is known of its capitalised words: ``inside``, the words
+    capitalised inside a sentence somewhere; ``alone``, the phrases it writes on
+    their own (of a "Quill and Tolle" run, whether "Quill" and "Tolle" are)."""
+
+    text: str
+    lead_end: int
+    inside: frozenset[str]
+    alone: frozenset[str]
+
+
 def capitalised_entities(text: str, lead_end: int) -> list[tuple[str, str, bool]]:
     """(phrase, spaCy-style label, in title or lead) for each capitalised phrase.
 
@@ -205,20 +236,25 @@ def capitalised_entities(text: str, lead_end: int) -> list[tuple[str, str, bool]
     title_end = len(first_line) if newline and rest.strip() and _title_case(first_line) else -1
     body = rest if title_end > 0 else ""
     matches = [(m, _opens_sentence(text, m.start())) for m in _PHRASE.finditer(text)]
-    # Words capitalised inside a sentence somewhere (past a phrase's first word, or in a
-    # phrase that does not open a sentence): a lone capitalised word that opens a
-    # sentence ("Meanwhile", "Late") is a name only if it is also one of these.
+    # A lone capitalised word that opens a sentence ("Meanwhile", "Late") is a name
+    # only if it is also capitalised inside a sentence somewhere.
     inside: set[str] = set()
     for m, opens in matches:
         if m.start() > title_end:
             inside.update(m.group(0).split()[1 if opens else 0 :])
+    known = _Text(
+        text,
+        lead_end,
+        frozenset(inside),
+        frozenset(m.group(0) for m, _ in matches if m.start() > title_end),
+    )
     for m, opens in matches:
         if m.start() > title_end:
-            out.extend(_typed(m.group(0), m.start(), opens, text, lead_end, inside))
+            out.extend(_typed(m.group(0), m.start(), opens, known))
             continue
         for offset, run in _names_told_in(m.group(0), body):
             at = m.start() + offset
-            out.extend(_typed(run, at, _opens_sentence(text, at), text, lead_end, inside))
+            out.extend(_typed(run, at, _opens_sentence(text, at), known))
     return out
 
 
@@ -231,32 +267,95 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 
 def _typed(
-    phrase: str, start: int, sentence_start: bool, text: str, lead_end: int, inside: set[str]
+    phrase: str, start: int, sentence_start: bool, known: _Text
 ) -> list[tuple[str, str, bool]]:
     """The named parts of one capitalised phrase starting at ``start`` (opening a
-    sentence or not), labelled (``inside``: the words capitalised inside a sentence
-    somewhere in ``text``)."""
+    sentence or not), labelled."""
     out: list[tuple[str, str, bool]] = []
     words = phrase.split()
-    if sentence_start and words[0].lower() in STOPWORDS:
+    if (sentence_start or words[0] in _CONJUNCTIONS) and words[0].lower() in STOPWORDS:
         words = words[1:]
+        while words and words[0] in _CONNECTORS:
+            words = words[1:]
         if not words:
             return out
         phrase = " ".join(words)
     if (
         sentence_start
         and len(words) == 1
-        and words[0] not in inside
+        and words[0] not in known.inside
         and words[0].lower().strip(".") not in _PLACES
     ):
         return out
-    for part, titled in _split_titles(phrase):
+    parts = _split_places(_split_lists(_split_titles(phrase), known.alone))
+    for part, titled in parts:
         tokens = part.split()
+        lowered = tokens[0].lower().strip(".")
         if len(tokens) == 1 and (
-            tokens[0].lower() in STOPWORDS or tokens[0].lower() in _CALENDAR or len(part) < 2
+            lowered in STOPWORDS
+            or lowered in _CALENDAR
+            or lowered in _GENERIC_ORG_WORDS
+            or len(part) < 2
         ):
             continue
         label = "PERSON" if titled and part.lower() not in _PLACES else None
-        label = label or _label(part, text[max(0, start - 20) : start])
-        out.append((part, label, start < lead_end))
+        label = label or _label(part, known.text[max(0, start - 20) : start])
+        out.append((part, label, start < known.lead_end))
+    return out
+
+
+def _split_lists(parts: list[tuple[str, bool]], alone: frozenset[str]) -> list[tuple[str, bool]]:
+    """Split "Quill and Tolle" into its two names when the text also writes each on its
+    own, or either side is a full name or an acronym ("Ada Quill and NDP"); a name
+    with "and" in it ("Globe and Mail") stays whole."""
+    out: list[tuple[str, bool]] = []
+    for part, titled in parts:
+        left, sep, right = part.partition(" and ")
+        if sep and (
+            (left in alone and right in alone)
+            or (_place(left) and _place(right))
+            or _named(left)
+            or _named(right)
+        ):
+            out.append((left, titled))
+            out.extend(_split_lists([(right, titled)], alone))
+        else:
+            out.append((part, titled))
+    return out
+
+
+def _place(side: str) -> bool:
+    """A place of the gazetteer, of one word or several ("Ottawa", "Hong Kong")."""
+    lowered = side.lower()
+    return lowered in _PLACES or lowered in _PLACE_PHRASES
+
+
+def _named(side: str) -> bool:
+    """A person's full name ("Ada Quill") or an acronym ("NDP") on one side of "and"."""
+    tokens = side.split()
+    if len(tokens) == 1:
+        return tokens[0].isupper() and len(tokens[0]) >= 2
+    return (
+        len(tokens) <= 3
+        and all(_name_like(t) for t in tokens)
+        and not any(t.lower() in _ORG_WORDS or t.lower() in _PLACES for t in tokens)
+    )
+
+
+def _split_places(parts: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Split a run of separate places into its places ("Canada America's" is Canada,
+    then America), unless the run is one place ("New York", "Hong Kong")."""
+    out: list[tuple[str, bool]] = []
+    for part, titled in parts:
+        tokens = part.split()
+        lowered = [t.lower().strip(".") for t in tokens]
+        if (
+            len(tokens) > 1
+            and all(t in _PLACES or f"{t}." in _PLACES for t in lowered)
+            and " ".join(lowered) not in _PLACE_PHRASES
+            and part.lower() not in _PLACES
+        ):
+            out.extend((token, titled) for token in tokens)
+        else:
+            out.append((part, titled))
     return out
