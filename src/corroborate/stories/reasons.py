@@ -56,6 +56,8 @@ _GROUP_WORDS = {
     "num": "figures",
     "date": "dates",
 }
+# The org group also holds spaCy's NORP, EVENT, LAW... ("Canadian", "Liberals").
+_GROUP_TEXT = {"org": "organisations and groups"}
 
 
 def _shared(query: ArticleQuery, profile: StoryProfile, limit: int = 5) -> dict[str, list[str]]:
@@ -101,7 +103,8 @@ def explain_match(
         reasons.append(
             Reason(
                 f"shared-{word}",
-                f"shares {word}: {', '.join(details)} ({value:.0%} of the article's, by rarity)",
+                f"shares {_GROUP_TEXT.get(group, word)}: {', '.join(details)} "
+                f"({value:.0%} of the article's, by rarity)",
                 value,
                 weight,
                 details,
