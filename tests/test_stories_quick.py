@@ -173,3 +173,15 @@ def test_hyphenated_titles_weekdays_and_quoted_conjunctions_end_names() -> None:
     found = dict((name, label) for name, label, _ in capitalised_entities(text, 10))
     assert found["Bram Tolle"] == "PERSON"
     assert "Tarsians" in found and "And the Tarsians" not in found
+
+
+def test_place_words_prepositions_and_portfolios() -> None:
+    text = (
+        "A slide shut Brennick Pass near Ostrel, said Transport Minister Ada Quill, "
+        "and the Red Cross sent aid to families in Feldmark."
+    )
+    found = dict((name, label) for name, label, _ in capitalised_entities(text, 10))
+    assert found["Brennick Pass"] == "GPE"
+    assert found["Ostrel"] == "GPE" and found["Feldmark"] == "GPE"
+    assert found["Ada Quill"] == "PERSON" and "Transport" not in found
+    assert found["Red Cross"] == "ORG"

@@ -48,7 +48,7 @@ _ORG_WORDS = frozenset(
         "corporation industries airlines police army navy parliament congress senate house "
         "organisation organization institute federation authority office bureau times post "
         "bloc alliance coalition league movement foundation network church hospital airport "
-        "school club"
+        "school club cross"
     )
 )
 _PLACES = frozenset(
@@ -101,6 +101,23 @@ _PLACE_PHRASES = frozenset(
 )
 
 
+# The last word of a place's name ("Brennick Pass", "Mount Tarsa" does not end so).
+_PLACE_WORDS = frozenset(
+    _split(
+        "pass river lake mountain mountains valley bay island islands street road avenue "
+        "square bridge highway county province district region park coast sea ocean strait "
+        "canyon peninsula desert"
+    )
+)
+# A lone unknown name after these is a place ("villagers in Ostrel").
+_PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|across|village of|town of|city of)\s+$")
+# Portfolios before a title name no one ("Transport Minister Ada Quill").
+_PORTFOLIOS = frozenset(
+    _split(
+        "transport health education interior justice energy environment agriculture "
+        "culture economy industry housing treasury"
+    )
+)
 _TITLES = frozenset(
     _split(
         "mr mrs ms dr president minister prime premier senator governor chairman chief secretary "
@@ -154,6 +171,8 @@ def _split_titles(phrase: str) -> list[tuple[str, bool]]:
             titled = False
             continue
         if all(w in _TITLES for w in lowered.split("-")):  # "Governor-General"
+            if current and current[-1].lower() in _PORTFOLIOS:
+                current.pop()
             close()
             titled = True
             continue
@@ -178,6 +197,8 @@ def _label(phrase: str, before: str) -> str:
         return "GPE"
     if any(t in _ORG_WORDS for t in lowered) or phrase.isupper():
         return "ORG"
+    if lowered[-1] in _PLACE_WORDS or (len(tokens) == 1 and _PLACE_BEFORE.search(before)):
+        return "GPE"
     if _HONORIFIC.search(before):
         return "PERSON"
     if 2 <= len(tokens) <= 3 and all(_name_like(t) for t in tokens):
