@@ -110,6 +110,28 @@ def test_quote_running_over_paragraphs_is_one_quote() -> None:
     assert body[quotes[0].evidence.start :].startswith("First part")
 
 
+def test_newswire_double_backtick_quotes_have_speakers_and_run_on() -> None:
+    assert _spans("He said ``it is over'' today.") == ["it is over"]
+    paragraphs = [
+        "``We will rebuild,'' Ann Lee said on Monday.",
+        "Bram Tolle said: ``Nobody was hurt.''",
+        "``First part of it.",
+        "``Second part,'' said Bram Tolle.",
+        "Lee said it was ``a long night'' for the town.",
+    ]
+    body = "\n\n".join(paragraphs)
+    ents = _ents(body, [("Ann Lee", "PERSON"), ("Bram Tolle", "PERSON")])
+    quotes = extract_quotes("a", paragraphs, article_sentences(paragraphs), ents)
+    got = [(q.text, q.speaker_key, q.partial) for q in quotes]
+    assert got == [
+        ("We will rebuild,", "lee", False),
+        ("Nobody was hurt.", "tolle", False),
+        ("First part of it. Second part,", "tolle", False),
+        ("a long night", "lee", True),
+    ]
+    assert body[quotes[0].evidence.start : quotes[0].evidence.end] == "We will rebuild,"
+
+
 def _q(text: str, partial: bool = False) -> Quotation:
     return Quotation(text, "x", "x", partial, Evidence("a", 0, 0, len(text), text))
 

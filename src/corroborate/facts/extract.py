@@ -34,7 +34,7 @@ __all__ = ["FactOptions", "article_key", "extract_facts", "extract_facts_batch"]
 
 _NUMBER_WORDS = "|".join(sorted({*UNITS, *TENS, *VAGUE, "half", "third", "quarter"} - {"one"}))
 _NUMBERISH = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
-_QUOTEISH = re.compile('["“”„«»‘]')
+_QUOTEISH = re.compile('["“”„«»‘`]')
 _DATEISH = re.compile(
     rf"\b(?:{'|'.join(sorted({*MONTHS, *WEEKDAYS}, key=len, reverse=True))}|today|yesterday"
     r"|tomorrow|tonight)\b",

@@ -28,11 +28,13 @@ _WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
 
 @dataclass(frozen=True, slots=True)
 class QuoteSpan:
-    """Inner text span of one quote in a paragraph; ``open_end`` when it runs on."""
+    """Inner text span of one quote in a paragraph; ``open_end`` when it runs on;
+    ``mark``: characters of its quotation marks (2 for ``…'' of older newswire)."""
 
     start: int
     end: int
     open_end: bool = False
+    mark: int = 1
 
 
 def find_quote_spans(paragraph: str) -> list[QuoteSpan]:
@@ -42,6 +44,16 @@ def find_quote_spans(paragraph: str) -> list[QuoteSpan]:
     n = len(paragraph)
     while i < n:
         ch = paragraph[i]
+        if paragraph.startswith("``", i):
+            j = paragraph.find("''", i + 2)
+            if j < 0:
+                if paragraph[i + 2 :].strip():
+                    spans.append(QuoteSpan(i + 2, n, open_end=True, mark=2))
+                break
+            if j > i + 2:
+                spans.append(QuoteSpan(i + 2, j, mark=2))
+            i = j + 2
+            continue
         if ch in _OPEN:
             close = _OPEN[ch]
             j = paragraph.find(close, i + 1)
@@ -70,6 +82,7 @@ class _Raw:
     start: int
     end: int
     parts: list[tuple[int, int]]
+    mark: int = 1
 
 
 def _merge_runs(paragraphs: list[str]) -> list[_Raw]:
@@ -81,13 +94,13 @@ def _merge_runs(paragraphs: list[str]) -> list[_Raw]:
         spans = find_quote_spans(paragraph)
         for k, span in enumerate(spans):
             start, end = offset + span.start, offset + span.end
-            if pending is not None and k == 0 and span.start <= 1:
+            if pending is not None and k == 0 and span.start <= span.mark:
                 pending.parts.append((start, end))
                 pending.end = end
             else:
                 if pending is not None:
                     out.append(pending)
-                pending = _Raw(start, end, [(start, end)])
+                pending = _Raw(start, end, [(start, end)], span.mark)
             if not span.open_end:
                 out.append(pending)
                 pending = None
@@ -383,10 +396,11 @@ def extract_quotes(
     next_sentence = 0
     prev_end = -1
     for raw in _merge_runs(paragraphs):
-        first = _sentence_at(sentences, raw.start - 1)
+        opening = raw.start - raw.mark
+        first = _sentence_at(sentences, opening)
         last = _sentence_at(sentences, raw.end)
         # Sentences between the previous quote and this one may name the next speaker.
-        while next_sentence < len(sentences) and sentences[next_sentence].end <= raw.start - 1:
+        while next_sentence < len(sentences) and sentences[next_sentence].end <= opening:
             if sentences[next_sentence].start > prev_end:
                 _attribution(body, sentences[next_sentence], ents, state)
                 state.subject = _subject(body, sentences[next_sentence], ents) or state.subject
@@ -401,10 +415,10 @@ def extract_quotes(
         text = " ".join(body[a:b].strip() for a, b in raw.parts).strip()
         if not text or not _words(text):
             continue
-        who = _who_after(body, raw.end + 1, s_end) if raw.end < s_end else None
-        lead = body[s_start : max(s_start, raw.start - 1)]
+        who = _who_after(body, raw.end + raw.mark, s_end) if raw.end < s_end else None
+        lead = body[s_start : max(s_start, opening)]
         if who is None:
-            who = _who_before(body, s_start, raw.start - 1)
+            who = _who_before(body, s_start, opening)
         speaker = _resolve(who, ents, state) if who else None
         para_gap = body[prev_end : raw.start].count("\n\n") if prev_end >= 0 else 99
         if speaker is None and not lead.strip() and para_gap <= 1 and state.last_speaker:
