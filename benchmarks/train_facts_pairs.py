@@ -69,7 +69,9 @@ from corroborate.facts.same_fact import (
     conflict_features,
 )
 from corroborate.model import Article
+from duc2006_facts import DUC_LABELS, multi_doc_stories, split_labels
 from ecbplus_articles import DEV_TOPICS, load_stories
+from facts_ecbplus import extract_all
 from facts_scoring import DEV_LABELS, FLAGGED_STATUS, load_labels, score
 
 LINKS = (0.5, 0.7, 0.8, 0.9, 0.95)
@@ -319,9 +321,16 @@ def folds(stories: list[str], k: int) -> list[set[str]]:
     """``k`` folds of whole ECB+ topics: the two sub-events of a topic (``31_ecb`` and
     ``31_ecbplus``, the same teams or places) are held out together, so a fold is
     scored on topics its models never saw, as the test topics will be."""
-    topics = sorted({int(s.split("_")[0]) for s in stories})
+    topics = sorted({_topic(s) for s in stories}, key=lambda t: (isinstance(t, str), t))
     held = [set(topics[i::k]) for i in range(k)]
-    return [{s for s in stories if int(s.split("_")[0]) in part} for part in held]
+    return [{s for s in stories if _topic(s) in part} for part in held]
+
+
+def _topic(story: str) -> int | str:
+    """The topic of a story: 31 of ECB+'s ``31_ecb``, ``D0603C`` of DUC's ``D0603C.2``."""
+    if "_" in story:
+        return int(story.split("_")[0])
+    return story.split(".")[0]
 
 
 def extract(stories: dict[str, list[Article]], cache: Path | None) -> dict[str, list[ArticleFacts]]:
@@ -335,6 +344,12 @@ def extract(stories: dict[str, list[Article]], cache: Path | None) -> dict[str, 
     return facts
 
 
+def merge_labels(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """One label set of two corpora's stories (their story ids never clash)."""
+    keys = ("stories", "numeric_conflicts", "consistent_figures", "ambiguous", "altered_quotes")
+    return {key: [*first.get(key, []), *second.get(key, [])] for key in keys}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -343,10 +358,19 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--max-false", type=float, default=0.5)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument(
+        "--no-duc", action="store_true", help="ECB+ dev only, without the DUC 2006 dev stories"
+    )
+    parser.add_argument("--duc-cache", type=Path, help="pickle of the extracted DUC dev facts")
     args = parser.parse_args()
     labels = load_labels(DEV_LABELS)
     stories = load_stories(DEV_TOPICS)
     facts = extract(stories, args.cache)
+    if not args.no_duc:
+        duc = multi_doc_stories("dev")
+        labels = merge_labels(labels, split_labels(load_labels(DUC_LABELS), set(duc)))
+        stories.update(duc)
+        facts.update(extract_all(duc, args.duc_cache))
     data = prepare(stories, facts)
     lab = label_pairs(data, facts, labels)
     _x, y = _link_data(data, lab)
@@ -402,7 +426,8 @@ def main() -> None:
             },
             "cross_validated": figures,
             "nested_cross_validated": honest,
-            "fitted_on": "ECB+ dev topics 1-35 (benchmarks/data/facts/ecbplus_dev_labels.json)",
+            "fitted_on": "ECB+ dev topics 1-35 (benchmarks/data/facts/ecbplus_dev_labels.json)"
+            + ("" if args.no_duc else " and DUC 2006 dev stories (duc2006_labels.json)"),
             "regularisation_C": c,
         }
         MODEL_PATH.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
