@@ -1,9 +1,11 @@
-"""Choose the quote-alignment thresholds (QuoteOptions) on ECB+ dev topics 1-35.
+"""Choose the quote-alignment thresholds (QuoteOptions) on the development stories.
 
-Runs the quote comparison of every dev story for a grid of thresholds and
-prints the altered-quote recall and precision of each (strict matching, see
-facts_scoring.py), best F1 first. The test topics are never read here.
-Usage: python benchmarks/tune_quotes.py [--cache /tmp/dev_facts.pkl] [--top 10]
+Runs the quote comparison of every dev story (ECB+ topics 1-35 and, unless
+``--no-duc``, the DUC 2006 dev stories) for a grid of thresholds and prints the
+altered-quote recall and precision of each (strict matching, see
+facts_scoring.py), best F1 first. The test topics and the DUC held-out stories
+are never read here.
+Usage: python benchmarks/tune_quotes.py [--cache FILE] [--duc-cache FILE] [--top 10]
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from corroborate.facts import StoryFacts
 from corroborate.facts.compare_quotes import QuoteOptions, compare_quotes
 from corroborate.facts.extract import article_key
 from corroborate.text import article_sentences
+from duc2006_facts import DUC_LABELS, multi_doc_stories, split_labels
 from ecbplus_articles import DEV_TOPICS, load_stories
+from facts_ecbplus import extract_all
 from facts_scoring import DEV_LABELS, load_labels, score
-from train_facts_pairs import extract
+from train_facts_pairs import extract, merge_labels
 
 
 def main() -> None:
@@ -30,10 +34,17 @@ def main() -> None:
         "--cache", type=Path, help="pickle of the extracted dev facts (made if absent)"
     )
     parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--no-duc", action="store_true", help="ECB+ dev only")
+    parser.add_argument("--duc-cache", type=Path, help="pickle of the extracted DUC dev facts")
     args = parser.parse_args()
     labels = load_labels(DEV_LABELS)
     stories = load_stories(DEV_TOPICS)
     facts = extract(stories, args.cache)
+    if not args.no_duc:
+        duc = multi_doc_stories("dev")
+        labels = merge_labels(labels, split_labels(load_labels(DUC_LABELS), set(duc)))
+        stories.update(duc)
+        facts.update(extract_all(duc, args.duc_cache))
     sentences = {
         sid: [s.text for a in arts for s in article_sentences(a.paragraphs)]
         for sid, arts in stories.items()
