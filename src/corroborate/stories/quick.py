@@ -136,17 +136,13 @@ _CALENDAR = frozenset(
 _CONNECTORS = frozenset(_split("of de the and for al van von la le"))
 # Capitalised, these open a sentence even after an opening quote ("“And the voters…").
 _CONJUNCTIONS = frozenset(_split("And But Or So Yet"))
-# Organisation words that name nothing on their own ("the Prime Minister's Office" leaves
-# "Office" once its title is split off); "Congress", "Senate" or "Police" alone still do.
-_GENERIC_ORG_WORDS = frozenset(
-    _split(
-        "bank inc corp co ltd plc group ministry department association union party council "
-        "agency committee company exchange board university court commission fund "
-        "corporation industries airlines organisation organization institute federation "
-        "authority office bureau alliance coalition league movement foundation network "
-        "church hospital airport school club"
-    )
+# Organisation words that name something on their own ("Congress", "Police"); the others
+# name nothing alone ("the Prime Minister's Office" leaves "Office" once its title is
+# split off).
+_NAMES_ALONE = frozenset(
+    _split("police army navy parliament congress senate house reserve times post bloc cross")
 )
+_GENERIC_ORG_WORDS = _ORG_WORDS - _NAMES_ALONE
 
 
 def _split_titles(phrase: str) -> list[tuple[str, bool]]:
