@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import pickle
 import re
 import sys
 from collections import Counter
@@ -45,8 +44,7 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corroborate.config import Context
-from corroborate.facts import StoryFacts, extract_facts_batch
+from corroborate.facts import StoryFacts
 from corroborate.facts.compare import story_index, story_text
 from corroborate.facts.compare_quantities import (
     QuantityOptions,
@@ -333,44 +331,53 @@ def _topic(story: str) -> int | str:
     return story.split(".")[0]
 
 
-def extract(stories: dict[str, list[Article]], cache: Path | None) -> dict[str, list[ArticleFacts]]:
-    if cache and cache.exists():
-        cached: dict[str, list[ArticleFacts]] = pickle.loads(cache.read_bytes())
-        return cached
-    ctx = Context()
-    facts = {sid: extract_facts_batch(arts, ctx) for sid, arts in stories.items()}
-    if cache:
-        cache.write_bytes(pickle.dumps(facts))
-    return facts
-
-
 def merge_labels(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     """One label set of two corpora's stories (their story ids never clash)."""
     keys = ("stories", "numeric_conflicts", "consistent_figures", "ambiguous", "altered_quotes")
     return {key: [*first.get(key, []), *second.get(key, [])] for key in keys}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+@dataclass(slots=True)
+class DevData:
+    """The development stories, their extracted facts and their labels."""
+
+    stories: dict[str, list[Article]]
+    facts: dict[str, list[ArticleFacts]]
+    labels: dict[str, Any]
+
+
+def add_dev_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that say which development stories to read, and where to cache them."""
     parser.add_argument(
-        "--cache", type=Path, help="pickle of the extracted dev facts (made if absent)"
+        "--cache", type=Path, help="pickle of the extracted ECB+ dev facts (made if absent)"
     )
-    parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--max-false", type=float, default=0.5)
-    parser.add_argument("--write", action="store_true")
     parser.add_argument(
         "--no-duc", action="store_true", help="ECB+ dev only, without the DUC 2006 dev stories"
     )
     parser.add_argument("--duc-cache", type=Path, help="pickle of the extracted DUC dev facts")
-    args = parser.parse_args()
-    labels = load_labels(DEV_LABELS)
+
+
+def load_dev(args: argparse.Namespace) -> DevData:
+    """ECB+ topics 1-35 and, unless ``--no-duc``, the DUC 2006 dev stories."""
     stories = load_stories(DEV_TOPICS)
-    facts = extract(stories, args.cache)
+    data = DevData(stories, extract_all(stories, args.cache), load_labels(DEV_LABELS))
     if not args.no_duc:
         duc = multi_doc_stories("dev")
-        labels = merge_labels(labels, split_labels(load_labels(DUC_LABELS), set(duc)))
-        stories.update(duc)
-        facts.update(extract_all(duc, args.duc_cache))
+        data.labels = merge_labels(data.labels, split_labels(load_labels(DUC_LABELS), set(duc)))
+        data.stories.update(duc)
+        data.facts.update(extract_all(duc, args.duc_cache))
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_dev_arguments(parser)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--max-false", type=float, default=0.5)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    dev = load_dev(args)
+    stories, facts, labels = dev.stories, dev.facts, dev.labels
     data = prepare(stories, facts)
     lab = label_pairs(data, facts, labels)
     _x, y = _link_data(data, lab)

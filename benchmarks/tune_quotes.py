@@ -21,30 +21,17 @@ from corroborate.facts import StoryFacts
 from corroborate.facts.compare_quotes import QuoteOptions, compare_quotes
 from corroborate.facts.extract import article_key
 from corroborate.text import article_sentences
-from duc2006_facts import DUC_LABELS, multi_doc_stories, split_labels
-from ecbplus_articles import DEV_TOPICS, load_stories
-from facts_ecbplus import extract_all
-from facts_scoring import DEV_LABELS, load_labels, score
-from train_facts_pairs import extract, merge_labels
+from facts_scoring import score
+from train_facts_pairs import add_dev_arguments, load_dev
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--cache", type=Path, help="pickle of the extracted dev facts (made if absent)"
-    )
+    add_dev_arguments(parser)
     parser.add_argument("--top", type=int, default=10)
-    parser.add_argument("--no-duc", action="store_true", help="ECB+ dev only")
-    parser.add_argument("--duc-cache", type=Path, help="pickle of the extracted DUC dev facts")
     args = parser.parse_args()
-    labels = load_labels(DEV_LABELS)
-    stories = load_stories(DEV_TOPICS)
-    facts = extract(stories, args.cache)
-    if not args.no_duc:
-        duc = multi_doc_stories("dev")
-        labels = merge_labels(labels, split_labels(load_labels(DUC_LABELS), set(duc)))
-        stories.update(duc)
-        facts.update(extract_all(duc, args.duc_cache))
+    dev = load_dev(args)
+    stories, facts, labels = dev.stories, dev.facts, dev.labels
     sentences = {
         sid: [s.text for a in arts for s in article_sentences(a.paragraphs)]
         for sid, arts in stories.items()
