@@ -24,6 +24,13 @@ def test_quote_spans_straight_curly_single_and_nested() -> None:
     assert _spans("It's Carney's win.") == []
 
 
+def test_straight_single_quotes_when_a_paragraph_has_no_double_ones() -> None:
+    assert _spans("Leaders agree to meet 'in near future' - Outlet") == ["in near future"]
+    assert _spans("The players' union said 'no deal' today.") == ["no deal"]
+    assert _spans("Quill's plan is Tolle's too.") == []
+    assert _spans("He said \"it is over\" and left 'quietly'.") == ["it is over"]
+
+
 def _ents(body: str, names: list[tuple[str, str]]) -> list[NamedSpan]:
     out = []
     for name, label in names:

@@ -22,7 +22,20 @@ from corroborate.text import Sentence
 __all__ = ["QuoteSpan", "extract_quotes", "find_quote_spans"]
 
 _OPEN = {"“": "”", "„": "”", "«": "»", '"': '"'}
-_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\S)")
+# Single quotation marks, read only where a paragraph has no double ones: curly
+# (‘in near future’), then straight ('near future'), where an opening mark follows a
+# space and precedes a letter, and a closing one follows a non-space and precedes a
+# space or punctuation (so "Carney's" and "the players' union" open nothing).
+_SINGLE_MARKS = (
+    (
+        re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\S)"),
+        re.compile(r"’(?=[\s.,;:!?)\]—–-]|$)"),
+    ),
+    (
+        re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))'(?=[^\W\d_])"),
+        re.compile(r"(?<=\S)'(?=[\s.,;:!?)\]—–-]|$)"),
+    ),
+)
 _WORD = re.compile(r"\w+(?:['’.\-]\w+)*")
 
 
@@ -68,12 +81,14 @@ def find_quote_spans(paragraph: str) -> list[QuoteSpan]:
             i = j + 1
             continue
         i += 1
-    if not spans:
-        for match in _SINGLE_OPEN.finditer(paragraph):
+    for opening, closing in _SINGLE_MARKS:
+        if spans:
+            break
+        for match in opening.finditer(paragraph):
             start = match.end()
-            closing = re.search(r"’(?=[\s.,;:!?)\]—–-]|$)", paragraph[start:])
-            if closing:
-                spans.append(QuoteSpan(start, start + closing.start()))
+            end = closing.search(paragraph, start)
+            if end:
+                spans.append(QuoteSpan(start, end.start()))
     return spans
 
 
