@@ -166,3 +166,22 @@ def test_a_score_is_about_the_name_before_it_not_the_one_after(nlp: Any) -> None
     got = {q.value: q for q in quantities_in_sentence(doc, SentenceRef("a", 0, 0))}
     assert got[41.0].unit == "score"
     assert "petrov" in got[41.0].entity_key
+
+
+def test_a_range_of_one_counted_thing_is_one_figure(nlp: Any) -> None:
+    """ "20 to 25 hours" is one figure: any value in it agrees, none of its ends conflicts."""
+    got = [
+        (q.lo, q.hi, q.unit, q.bound)
+        for q in _quantities(
+            nlp, "Between 300 and 400 people left, and 5 or 6 were hurt in 20 to 25 hours."
+        )
+    ]
+    assert (300.0, 400.0, "people", "range") in got
+    assert (20.0, 25.0, "hour", "range") in got
+    # a change, a score and a bare pair of numbers are not ranges
+    for sentence in (
+        "The toll rose from 20 to 25 people.",
+        "The Tarsia Rams lost 1 to 3.",
+        "The vote was 40 to 45.",
+    ):
+        assert all(q.bound != "range" for q in _quantities(nlp, sentence)), sentence

@@ -22,7 +22,7 @@ from corroborate.facts.lexicon import (
     SPEECH_VERBS,
     THRESHOLD_WORDS,
 )
-from corroborate.facts.numbers import SCALES, TENS, UNITS, granularity, parse_number
+from corroborate.facts.numbers import SCALES, TENS, UNITS, ParsedNumber, granularity, parse_number
 from corroborate.facts.patterns import age_match, score_end
 from corroborate.facts.records import Evidence, Quantity
 from corroborate.text import STOPWORDS
@@ -432,6 +432,32 @@ def _reading(
     return _Reading(unit, unit_end)
 
 
+_RANGE_WORDS = frozenset({"to", "or", "and"})
+
+
+def _range_upper(
+    doc: Doc, lower: list[str], i: int, end: int, parsed: ParsedNumber
+) -> tuple[int, float] | None:
+    """(end, upper value) when the number at ``i`` opens a range of one counted thing:
+    "20 to 25 hours", "5 or 6 people", "between 300 and 400 people". Not a change ("from
+    20 to 25"), not a score or a vote ("lost 1 to 3": no noun follows), and "and" only
+    after "between"."""
+    if end + 1 >= len(doc) or lower[end] not in _RANGE_WORDS or parsed.vague:
+        return None
+    if lower[end] == "and" and (i == 0 or lower[i - 1] != "between"):
+        return None
+    if i > 0 and lower[i - 1] == "from":
+        return None
+    second = parse_number(lower, end + 1)
+    if second is None or second.vague or second.value <= parsed.value:
+        return None
+    stop = end + 1 + second.length
+    unit, _unit_end = _unit_after(doc, lower, stop)
+    if not unit or unit == "year-old":
+        return None
+    return stop, second.value
+
+
 def _conversion(lower: list[str], i: int, last_end: int) -> bool:
     """True for a number in parentheses right after another quantity (a conversion)."""
     k = i - 1
@@ -476,6 +502,9 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
             i = end  # "85 million euros ($108 million)", "58km (36 miles)": the same figure again
             continue
         value = parsed.value
+        upper = _range_upper(doc, lower, i, end, parsed)
+        if upper is not None:
+            end, top = upper
         reading = _reading(doc, lower, i, end, value, units_seen)
         unit, unit_end = reading.unit, reading.end
         phrase, bound = _hedge_before(lower, i)
@@ -485,6 +514,11 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
         hedge = " ".join(p for p in (modal, phrase) if p) or (lower[i] if parsed.vague else None)
         number_text = doc[i:end].text
         lo, hi = hedge_interval(value, number_text, bound)
+        if upper is not None:
+            # "20 to 25 hours", "between 300 and 400 people": one figure, any value between
+            if i > 0 and lower[i - 1] == "between" and not phrase:
+                phrase, hedge = "between", " ".join(p for p in (modal, "between") if p)
+            lo, hi, value, bound = parsed.value, top, (parsed.value + top) / 2, "range"
         kind = ""
         # "a mother of 12 was shot": her children, not the people shot
         parent_of = i >= 2 and lower[i - 1] == "of" and lower[i - 2] in _PARENTS

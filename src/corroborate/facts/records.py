@@ -40,8 +40,8 @@ class Quantity:
     """A number with what it counts, its hedge and the entity it is about.
 
     ``lo``/``hi`` is the interval the words allow ("at least 6" → [6, inf),
-    "about 170" → [165, 175]); ``bound`` names the kind (exact, approx, min,
-    max, vague). ``role`` tells a level ("169 seats") from a change ("lost 12
+    "about 170" → [165, 175], "20 to 25 hours" → [20, 25]); ``bound`` names the
+    kind (exact, approx, min, max, vague, range; a range's ``value`` is its middle). ``role`` tells a level ("169 seats") from a change ("lost 12
     seats") or a threshold ("172 needed"); ``kind`` is an event class such as
     ``killed`` or ``injured`` when the context gives one.
     """
