@@ -43,10 +43,11 @@ def test_conflicts_and_altered_quotes_on_dev_topics_1_to_10(ctx: Context) -> Non
 
 
 # DUC 2006 dev stories (52 stories of 2+ documents from the first 20 topics, 133
-# documents; wire text with ``…'' quotation marks and real dates), measured at 739022a:
-# 1 of 13 conflicts found, 0.38 false conflicts per 10 stories, 3 of 4 altered quotes.
+# documents; wire text with ``…'' quotation marks and real dates), measured at 9cf0413:
+# 1 of 13 conflicts found, 0.19 false conflicts per 10 stories (one false conflict; 0.38
+# before ranges were read as one figure), 3 of 4 altered quotes.
 DUC_FLOORS = {"conflict_recall": 0.07, "altered_recall": 0.75}
-DUC_CEILINGS = {"false_conflicts_per_10_stories": 0.5}
+DUC_CEILINGS = {"false_conflicts_per_10_stories": 0.3}
 
 
 @pytest.mark.shared
