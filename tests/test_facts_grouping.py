@@ -185,3 +185,14 @@ def test_a_range_of_one_counted_thing_is_one_figure(nlp: Any) -> None:
         "The vote was 40 to 45.",
     ):
         assert all(q.bound != "range" for q in _quantities(nlp, sentence)), sentence
+
+
+def test_a_written_fraction_of_something_is_a_share(nlp: Any) -> None:
+    got = [
+        (q.value, q.unit)
+        for q in _quantities(nlp, "Three-quarters of the voters and a quarter of the towns agreed.")
+    ]
+    assert got == [(75.0, "%"), (25.0, "%")]
+    # a fraction of a measure is not a share
+    got = [(q.value, q.unit) for q in _quantities(nlp, "It took a third of a mile.")]
+    assert all(unit != "%" for _, unit in got)

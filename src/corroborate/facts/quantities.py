@@ -432,6 +432,18 @@ def _reading(
     return _Reading(unit, unit_end)
 
 
+def _share_of(lower: list[str], end: int, parsed: ParsedNumber) -> bool:
+    """A written fraction of something ("a quarter of its dealerships", "half of the
+    voters"), not of a measure ("a third of a mile", "half an hour")."""
+    return (
+        parsed.words
+        and 0 < parsed.value < 1
+        and end + 1 < len(lower)
+        and lower[end] == "of"
+        and lower[end + 1] not in ("a", "an")
+    )
+
+
 _RANGE_WORDS = frozenset({"to", "or", "and"})
 
 
@@ -506,6 +518,10 @@ def quantities_in_sentence(doc: Doc, ref: SentenceRef) -> list[Quantity]:
         if upper is not None:
             end, top = upper
         reading = _reading(doc, lower, i, end, value, units_seen)
+        if _share_of(lower, end, parsed):
+            # "three-quarters of Canada's exports" is a share: 75 %
+            value = parsed.value * 100
+            reading = _Reading("%", end)
         unit, unit_end = reading.unit, reading.end
         phrase, bound = _hedge_before(lower, i)
         if parsed.vague:
