@@ -196,3 +196,10 @@ def test_a_written_fraction_of_something_is_a_share(nlp: Any) -> None:
     # a fraction of a measure is not a share
     got = [(q.value, q.unit) for q in _quantities(nlp, "It took a third of a mile.")]
     assert all(unit != "%" for _, unit in got)
+
+
+def test_the_number_of_a_place_counts_its_people(nlp: Any) -> None:
+    got = [(q.value, q.unit) for q in _quantities(nlp, "Tarsia, a coastal town of 71,000, voted.")]
+    assert got == [(71000.0, "people")]
+    got = [(q.value, q.unit) for q in _quantities(nlp, "The ministry of 12 agencies met.")]
+    assert got == [(12.0, "agency")]

@@ -99,6 +99,11 @@ _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _NOUN_TAGS = frozenset({"NN", "NNS"})
 _MOD_TAGS = frozenset({"JJ", "JJR", "JJS", "VBN", "RBR"})
 _PARENTS = frozenset({"mother", "father", "mom", "dad", "parent", "parents", "grandmother"})
+# "a town of 71,000": the number counts its people
+_SETTLEMENTS = frozenset(
+    {"town", "city", "village", "country", "nation", "province", "state", "island", "community"}
+    | {"county", "district", "region", "suburb", "township", "borough", "metropolis"}
+)
 _LEVEL_PREPS = frozenset({"of", "at", "to", "was", "is", "reached", "hit", "stood", "stands", ":"})
 
 
@@ -230,6 +235,8 @@ def _unit_before(doc: Doc, lower: list[str], i: int) -> str:
         return "magnitude"
     if i >= 2 and lower[i - 1] == "of" and lower[i - 2] in _PARENTS:
         return "children"  # "a mother of 12"
+    if i >= 2 and lower[i - 1] == "of" and lower[i - 2] in _SETTLEMENTS:
+        return "people"  # "a town of 71,000"
     k = i - 1
     steps = 0
     while k >= 0 and steps < 3 and (lower[k] in _LEVEL_PREPS or doc[k].tag_.startswith("VB")):
