@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corroborate.facts.compare import compare_facts
 from corroborate.model import Article
-from duc2006_data import DEV_TOPICS, default_data_dir, load_topics
+from duc2006_data import default_data_dir, load_topics, split_dev_test
+from duc2006_stories import labelled_stories
 from facts_ecbplus import extract_all, print_errors
 from facts_scoring import DATA, load_labels, score
 
-EVENTS = Path(__file__).resolve().parent / "data" / "stories" / "duc2006_events.json"
 DUC_LABELS = DATA / "duc2006_labels.json"
 SPLITS = ("dev", "held")
 
@@ -43,20 +43,21 @@ def multi_doc_stories(split: str, data_dir: Path | None = None) -> dict[str, lis
     first, for the ``dev`` (first 20 topics) or ``held`` split."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; valid: {', '.join(SPLITS)}")
-    events = json.loads(EVENTS.read_text(encoding="utf-8"))
-    order = sorted(events["topics"])
-    wanted = order[:DEV_TOPICS] if split == "dev" else order[DEV_TOPICS:]
-    articles = {t.topic_id: {a.id: a for a in t.articles} for t in load_topics(data_dir)}
+    dev, held = split_dev_test(load_topics(data_dir))
+    docs, gold = labelled_stories(dev if split == "dev" else held, set())
+    by_story: dict[str, list[Article]] = defaultdict(list)
+    for article, story in zip(docs, gold, strict=True):
+        by_story[story].append(article)
+    by_topic: dict[str, list[list[Article]]] = defaultdict(list)
+    for story, members in by_story.items():
+        if len(members) >= 2:
+            by_topic[story.split("/", 1)[0]].append(members)
     stories: dict[str, list[Article]] = {}
-    for topic in wanted:
-        groups: dict[str, list[str]] = defaultdict(list)
-        for doc, label in events["stories"][topic].items():
-            groups[label].append(doc)
-        multi = sorted(sorted(docs) for docs in groups.values() if len(docs) >= 2)
-        for rank, docs in enumerate(multi, 1):
-            found = [articles[topic][doc] for doc in docs]
-            found.sort(key=lambda a: (a.published_at is None, a.published_at, a.id))
-            stories[f"{topic}.{rank}"] = found
+    for topic, groups in sorted(by_topic.items()):
+        groups.sort(key=lambda members: sorted(a.id for a in members))
+        for rank, members in enumerate(groups, 1):
+            members.sort(key=lambda a: (a.published_at is None, a.published_at, a.id))
+            stories[f"{topic}.{rank}"] = members
     return stories
 
 
