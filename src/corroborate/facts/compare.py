@@ -225,11 +225,15 @@ def story_index(facts: list[ArticleFacts]) -> StoryEntityIndex:
 
 def story_text(articles: list[Article], facts: list[ArticleFacts]) -> StoryText:
     """Sentences and named entities of each article, for the words around each number."""
+    return _story_text({article_key(a): article_sentences(a.paragraphs) for a in articles}, facts)
+
+
+def _story_text(sentences: dict[str, list[Sentence]], facts: list[ArticleFacts]) -> StoryText:
     names = {
         f.article: [(e.evidence.start, e.evidence.end, e.label, e.key) for e in f.entities]
         for f in facts
     }
-    return StoryText({article_key(a): article_sentences(a.paragraphs) for a in articles}, names)
+    return StoryText(sentences, names)
 
 
 def compare_facts(
@@ -246,7 +250,7 @@ def compare_facts(
     by_article = {article_key(a): article_sentences(a.paragraphs) for a in articles}
     sentences = [s.text for found in by_article.values() for s in found]
     quantities = compare_quantities(
-        facts, index, published, quantity_options, story_text(articles, facts)
+        facts, index, published, quantity_options, _story_text(by_article, facts)
     )
     quotes = compare_quotes(facts, sentences, quote_options)
     single, clusters = _match_claims(facts, by_article, claim_options or ClaimMatchOptions())
